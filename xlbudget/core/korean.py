@@ -1,0 +1,198 @@
+"""Amounts in Korean words, in the style of the review report, and back.
+
+The report writes 110,433 백만원 as "1,104억 3천 3백만원": the 조 and 억 groups as numerals with
+thousands separators, the 만 group (and the 원 group below it) spelled digit by digit with
+천/백/십, "원" at the end, △ before a negative.  Sentences shorten amounts by cutting (절사)
+below a unit ("1억2천만원" for 120,843 천원), never by rounding, unless asked to.  Both the
+spaced style ("3천 4백 4십만원") and the unspaced one ("3천4백4십만원") occur.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .money import ParseError, parse_amount
+
+#: Units that amounts are stated in and that sentences are cut to, in 원.
+UNITS: dict[str, int] = {
+    "원": 1,
+    "천원": 10**3,
+    "만원": 10**4,
+    "십만원": 10**5,
+    "백만원": 10**6,
+    "천만원": 10**7,
+    "억원": 10**8,
+    "십억원": 10**9,
+    "백억원": 10**10,
+    "천억원": 10**11,
+    "조원": 10**12,
+}
+
+_PLACES = ((1000, "천"), (100, "백"), (10, "십"), (1, ""))
+_TRI = "△"
+
+
+def unit_factor(unit: str) -> int:
+    """Won per ``unit``; a clear error for an unknown unit name."""
+    key = (unit or "원").strip().replace(" ", "")
+    if key not in UNITS:
+        raise ValueError(f"알 수 없는 단위입니다: {unit!r} (가능: {', '.join(UNITS)})")
+    return UNITS[key]
+
+
+def to_won(amount: Any, unit: str = "천원", precision: str | None = None,
+           mode: Literal["cut", "round"] = "cut") -> int:
+    """The amount in whole 원, cut (절사) or rounded half up to ``precision`` if given."""
+    value = parse_amount(amount)
+    if value is None:
+        raise ParseError(amount, "금액이 비어 있습니다")
+    won = value * unit_factor(unit)
+    step = unit_factor(precision) if precision else 1
+    rounding = ROUND_DOWN if mode == "cut" else ROUND_HALF_UP
+    if not precision:
+        rounding = ROUND_HALF_UP  # an exact amount is only ever rounded to whole 원
+    return int((won / step).quantize(Decimal(1), rounding=rounding)) * step
+
+
+def _spell(group: int, spaced: bool) -> str:
+    pieces = [f"{(group // place) % 10}{name}" for place, name in _PLACES
+              if (group // place) % 10]
+    return (" " if spaced else "").join(pieces)
+
+
+def won_words(amount: Any, unit: str = "천원", precision: str | None = None,
+              spaced: bool = True, mode: Literal["cut", "round"] = "cut") -> str:
+    """Korean words for ``amount`` given in ``unit``: "1,104억 3천 3백만원".
+
+    ``precision`` names the unit below which the amount is cut (or rounded, ``mode="round"``);
+    None or "" keeps it exact to the 원.
+    """
+    won = to_won(amount, unit, precision or None, mode)
+    sign, won = (_TRI, -won) if won < 0 else ("", won)
+    jo, rest = divmod(won, 10**12)
+    eok, rest = divmod(rest, 10**8)
+    man, il = divmod(rest, 10**4)
+    parts = []
+    if jo:
+        parts.append(f"{jo:,}조")
+    if eok:
+        parts.append(f"{eok:,}억")
+    if man:
+        parts.append(_spell(man, spaced) + "만")
+    if il:
+        parts.append(_spell(il, spaced))
+    if not parts:
+        return "0원"
+    return sign + (" " if spaced else "").join(parts) + "원"
+
+
+_WORDS_RE = re.compile(
+    r"^(?P<sign>[△▲-]?)(?:(?P<jo>[\d,천백십]+)조)?(?:(?P<eok>[\d,천백십]+)억)?"
+    r"(?:(?P<man>[\d,천백십]+)만)?(?P<il>[\d,천백십]*)원$"
+)
+_GROUP_RE = re.compile(r"(\d*)([천백십]?)")
+
+
+def _group_value(text: str | None, whole: str) -> int:
+    if not text:
+        return 0
+    plain = text.replace(",", "")
+    if plain.isdigit():
+        return int(plain)
+    total, pos = 0, 0
+    for m in _GROUP_RE.finditer(plain):
+        if not m.group(0):
+            continue
+        if m.start() != pos:
+            break
+        pos = m.end()
+        num, place = m.groups()
+        total += (int(num) if num else 1) * {"천": 1000, "백": 100, "십": 10, "": 1}[place]
+    if pos != len(plain):
+        raise ParseError(whole, "금액 표현을 읽을 수 없습니다")
+    return total
+
+
+def parse_won_words(text: str, unit: str = "원") -> Decimal:
+    """Inverse of :func:`won_words`: "1,104억 3천 3백만원" → 110433 (with unit "백만원")."""
+    if not isinstance(text, str):
+        raise ParseError(text, "금액 표현(문자열)이 아닙니다")
+    compact = re.sub(r"\s+", "", text)
+    m = _WORDS_RE.match(compact)
+    if not m or compact.lstrip("△▲-") == "원":
+        raise ParseError(text, "금액 표현을 읽을 수 없습니다")
+    won = (
+        _group_value(m["jo"], text) * 10**12
+        + _group_value(m["eok"], text) * 10**8
+        + _group_value(m["man"], text) * 10**4
+        + _group_value(m["il"], text)
+    )
+    if m["sign"]:
+        won = -won
+    return Decimal(won) / unit_factor(unit)
+
+
+# --------------------------------------------------------------------------- vector form
+
+
+def _spell_array(group: np.ndarray, spaced: bool) -> pd.Series:
+    sep = " " if spaced else ""
+    out = pd.Series([""] * len(group), dtype=object)
+    for place, name in _PLACES:
+        d = (group // place) % 10
+        piece = pd.Series(np.where(d > 0, d.astype(str), ""), dtype=object)
+        piece = piece.where(piece == "", piece + name)
+        joiner = np.where((out != "") & (piece != ""), sep, "")
+        out = out + joiner + piece
+    return out
+
+
+def won_words_array(amounts: np.ndarray, unit: str = "천원", precision: str | None = None,
+                    spaced: bool = True, mode: Literal["cut", "round"] = "cut") -> np.ndarray:
+    """Vector form of :func:`won_words` over a float array (NaN → "").
+
+    Works in int64 whole 원 (exact up to 9.2e18 원, far above any public budget); the
+    cutting is integer division, so no float artefacts reach the words.
+    """
+    a = np.asarray(amounts, float)
+    ok = np.isfinite(a)
+    factor = unit_factor(unit)
+    step = unit_factor(precision) if precision else 1
+    # Amounts arrive in their unit with few decimals: scale to 원 through the shown value.
+    won_f = np.where(ok, a, 0.0) * factor
+    won = (np.sign(won_f) * np.floor(np.abs(won_f) + 0.5)).astype(np.int64)  # half up, as to_won
+    mag = np.abs(won)
+    if step > 1:
+        if mode == "cut":
+            mag = (mag // step) * step
+        else:
+            mag = ((mag + step // 2) // step) * step
+    jo, rest = np.divmod(mag, 10**12)
+    eok, rest = np.divmod(rest, 10**8)
+    man, il = np.divmod(rest, 10**4)
+    sep = " " if spaced else ""
+
+    def numeral(group: np.ndarray, suffix: str) -> pd.Series:
+        s = pd.Series(group).map("{:,}".format) + suffix
+        return s.where(group > 0, "")
+
+    pieces = [
+        numeral(jo, "조"),
+        numeral(eok, "억"),
+        (_spell_array(man, spaced) + "만").where(man > 0, ""),
+        _spell_array(il, spaced).where(il > 0, ""),
+    ]
+    out = pd.Series([""] * len(a), dtype=object)
+    for piece in pieces:
+        joiner = np.where((out != "") & (piece != ""), sep, "")
+        out = out + joiner + piece
+    out = out.where(out != "", "0")
+    sign = np.where((won < 0) & (mag > 0), _TRI, "")
+    result = (sign + out + "원").to_numpy(dtype=object)
+    result[~ok] = ""
+    return result

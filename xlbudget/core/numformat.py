@@ -1,0 +1,62 @@
+"""Numbers as the report prints them: thousands separators and △ for negatives.
+
+Korean budget documents never print a minus sign: a cut of 594 is "△594", a rate of −0.5% is
+"△0.5%".  ``tri`` does this for text (sentences, JSON); the Excel number formats below do it
+for cells, so the cell keeps its number and Excel still computes with it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .money import parse_amount, round_half_up, round_half_up_array
+
+TRI = "△"
+
+def amount_format(digits: int = 0) -> str:
+    """Excel number format for amounts with ``digits`` decimals and △ negatives."""
+    frac = "." + "0" * digits if digits > 0 else ""
+    return f'#,##0{frac};"{TRI}"#,##0{frac};0{frac}'
+
+
+def rate_format(digits: int = 1, percent_sign: bool = False) -> str:
+    """Excel number format for percent-point rates with △ negatives."""
+    frac = "." + "0" * digits if digits > 0 else ""
+    pct = '"%"' if percent_sign else ""
+    return f'#,##0{frac}{pct};"{TRI}"#,##0{frac}{pct};0{frac}{pct}'
+
+
+#: Amounts: 1,234 / △594 / 0.
+AMOUNT_FORMAT = amount_format(0)
+#: Rates in percent points, one decimal: 47.3 / △0.5 / 0.0.
+RATE_FORMAT = rate_format(1)
+#: Rates with a percent sign that is text, not Excel's ×100 (the cell holds 47.3, not 0.473).
+RATE_PCT_FORMAT = rate_format(1, percent_sign=True)
+
+
+def tri(value: Any, digits: int = 0, suffix: str = "") -> str:
+    """Text of a number with separators and △ for negatives; "" for an empty value.
+
+    A value that rounds to zero prints without △ ("0.0", not "△0.0").
+    """
+    number = parse_amount(value) if not isinstance(value, Decimal) else value
+    if number is None:
+        return ""
+    q = round_half_up(number, digits)
+    text = f"{abs(q):,.{digits}f}"
+    return (TRI if q < 0 else "") + text + suffix
+
+
+def tri_array(values: np.ndarray, digits: int = 0, suffix: str = "") -> np.ndarray:
+    """Vector form of :func:`tri` over a float array (NaN → "")."""
+    v = round_half_up_array(np.asarray(values, float), digits)
+    s = pd.Series(np.abs(v))
+    body = s.map(("{:,.%df}" % digits).format)  # one C-level format per value, no branching
+    prefix = np.where(v < 0, TRI, "")
+    out = (pd.Series(prefix) + body + suffix).to_numpy(dtype=object)
+    out[~np.isfinite(v)] = ""
+    return out

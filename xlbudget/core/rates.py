@@ -1,0 +1,86 @@
+"""Changes and rates of a budget review: 증감, 증감율, 불용률, 집행률.
+
+Every rate is a percent rounded half up to a number of decimals (one by default), and is blank
+(None / NaN) over a zero or empty base, as the seed report leaves 재무활동's rate blank over a
+당초 of 0.  An empty amount counts as 0 in a change: a line new in the 추경 has no 기정.
+
+Scalars use Decimal (exact); columns use numpy (float, then Excel-style half-up rounding of
+the value as shown, which is what Excel's ROUND(…, 1) gives on the same sheet).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from .money import HUNDRED, ZERO, parse_amount, round_half_up, round_half_up_array
+
+#: The seed's label for (예산현액 − 지출액) / 예산현액; mid-year the same figure is also called
+#: 미집행률.  Both are accepted as column headers; the seed's is the one we print.
+UNSPENT_LABEL = "불용률"
+UNSPENT_ALIASES = ("불용률", "미집행률")
+EXEC_LABEL = "집행률"
+
+
+def _num(value: Any) -> Decimal:
+    parsed = parse_amount(value)
+    return ZERO if parsed is None else parsed
+
+
+def change(new: Any, base: Any) -> Decimal:
+    """증감: new − base, empty counting as 0."""
+    return _num(new) - _num(base)
+
+
+def percent_of(part: Any, whole: Any, digits: int = 1) -> Decimal | None:
+    """part / whole × 100, half up to ``digits``; None over a zero or empty whole."""
+    w = parse_amount(whole)
+    if w is None or w == ZERO:
+        return None
+    return round_half_up(_num(part) * HUNDRED / w, digits)
+
+
+def rate(new: Any, base: Any, digits: int = 1) -> Decimal | None:
+    """증감율: (new − base) / base × 100."""
+    return percent_of(change(new, base), base, digits)
+
+
+def unspent_rate(budget: Any, spent: Any, digits: int = 1) -> Decimal | None:
+    """불용률 (미집행률): (예산현액 − 지출액) / 예산현액 × 100."""
+    return percent_of(change(budget, spent), budget, digits)
+
+
+def exec_rate(budget: Any, spent: Any, digits: int = 1) -> Decimal | None:
+    """집행률: 지출액 / 예산현액 × 100."""
+    return percent_of(spent, budget, digits)
+
+
+# --------------------------------------------------------------------------- vector forms
+# Inputs are float arrays already parsed (NaN = empty), as money.parse_column returns them.
+
+
+def change_array(new: np.ndarray, base: np.ndarray) -> np.ndarray:
+    return np.nan_to_num(np.asarray(new, float)) - np.nan_to_num(np.asarray(base, float))
+
+
+def percent_of_array(part: np.ndarray, whole: np.ndarray, digits: int = 1) -> np.ndarray:
+    part = np.nan_to_num(np.asarray(part, float))
+    whole = np.asarray(whole, float)
+    ok = np.isfinite(whole) & (whole != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(ok, part * 100.0 / np.where(ok, whole, 1.0), np.nan)
+    return round_half_up_array(raw, digits)
+
+
+def rate_array(new: np.ndarray, base: np.ndarray, digits: int = 1) -> np.ndarray:
+    return percent_of_array(change_array(new, base), base, digits)
+
+
+def unspent_rate_array(budget: np.ndarray, spent: np.ndarray, digits: int = 1) -> np.ndarray:
+    return percent_of_array(change_array(budget, spent), budget, digits)
+
+
+def exec_rate_array(budget: np.ndarray, spent: np.ndarray, digits: int = 1) -> np.ndarray:
+    return percent_of_array(spent, budget, digits)
