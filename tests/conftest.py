@@ -1,0 +1,49 @@
+"""Shared test settings: hypothesis profiles, paths to the shared reference data, LibreOffice.
+
+CI sets HYPOTHESIS_PROFILE=ci (bounded example counts, no deadline on a loaded machine) and
+CI=true, which turns a missing LibreOffice from a skip into a failure: the tests that need a
+real spreadsheet client must run there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=60, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile("thorough", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED_TEXT = SHARED / "seed" / "000_c53a4f2b7cef52a8.txt"
+REAL_DATA = SHARED / "data" / "real"
+BUNDLED_WORKBOOK = REPO / "workbook" / "budget_review.xlsm"
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"shared reference data not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """Path of LibreOffice; a skip on a developer machine without it, a failure in CI."""
+    path = soffice_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI but not installed")
+        pytest.skip("LibreOffice (soffice) not installed")
+    return path
