@@ -296,7 +296,8 @@ def test_dir_stream_matches_xlwings_layout(project: bytes) -> None:
         b"OLE Automation",
         b"Microsoft Office 16.0 Object Library",
     ]
-    parsed = vba._parse_dir(decompress(olefile.OleFileIO(project).openstream("VBA/dir").read()))
+    with olefile.OleFileIO(project) as ole:
+        parsed = vba._parse_dir(decompress(ole.openstream("VBA/dir").read()))
     assert parsed[0] == 1252
     assert [(n, t) for n, _, _, t in parsed[1]] == [
         ("xlwings", 0x21),
