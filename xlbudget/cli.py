@@ -43,10 +43,14 @@ def _no_args(_: argparse.ArgumentParser) -> None:
 )
 def run_figures(_: argparse.Namespace) -> int:
     spend = seed.load("세출").iloc[0]
-    print(f"세출 총계(백만원): 기정 {tri(spend['기정'])}, 추경 {tri(spend['추경'])}, "
-          f"증감 {tri(spend['추경'] - spend['기정'])}, "
-          f"증감율 {tri(rate(spend['추경'], spend['기정']), 1, '%')}")
-    print(f"  → 추경 {won_words(spend['추경'], '백만원')} / 기정 {won_words(spend['기정'], '백만원')}")
+    print(
+        f"세출 총계(백만원): 기정 {tri(spend['기정'])}, 추경 {tri(spend['추경'])}, "
+        f"증감 {tri(spend['추경'] - spend['기정'])}, "
+        f"증감율 {tri(rate(spend['추경'], spend['기정']), 1, '%')}"
+    )
+    print(
+        f"  → 추경 {won_words(spend['추경'], '백만원')} / 기정 {won_words(spend['기정'], '백만원')}"
+    )
     lines = seed.load("집행현황")
     flagged = [r for r in lines.itertuples() if (unspent_rate(r.예산현액, r.지출액) or 0) >= 70]
     print(f"집행현황 {len(lines)}건 중 불용률 70% 이상 {len(flagged)}건")
@@ -80,8 +84,11 @@ def _load_commands() -> None:
     """Import the modules that register further commands (kept lazy for a fast start)."""
     import importlib
 
-    for module in ("xlbudget.workbook.cli_build", "xlbudget.review.cli_review",
-                   "xlbudget.importers.cli_import"):
+    for module in (
+        "xlbudget.workbook.cli_build",
+        "xlbudget.review.cli_review",
+        "xlbudget.importers.cli_import",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -33,9 +33,12 @@ def load(name: str) -> pd.DataFrame:
     for column in frame.columns:
         values = frame[column]
         numeric = pd.to_numeric(values.replace("", None), errors="coerce")
-        if column not in _TEXT_COLUMNS and name != "설정" and (
-            numeric.notna() | (values == "")
-        ).all() and numeric.notna().any():
+        if (
+            column not in _TEXT_COLUMNS
+            and name != "설정"
+            and (numeric.notna() | (values == "")).all()
+            and numeric.notna().any()
+        ):
             frame[column] = numeric.astype(float)
     if "수준" in frame.columns:
         frame["수준"] = frame["수준"].astype(int)
