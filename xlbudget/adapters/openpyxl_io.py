@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,7 @@ def read_book(path: Path, wb: Any = None) -> BookData:
 def read_template(ws: Any) -> TemplateSheet:
     """A 양식_ sheet with the styles that the output cells should copy."""
     cells = {}
+    spans = {(m.min_row, m.min_col): m.max_col - m.min_col + 1 for m in ws.merged_cells.ranges}
     for row in ws.iter_rows():
         for cell in row:
             if cell.value in (None, ""):
@@ -125,7 +127,8 @@ def read_template(ws: Any) -> TemplateSheet:
                 border=bool(cell.border and cell.border.left and cell.border.left.style),
                 font_size=cell.font.sz if cell.font and cell.font.sz not in (None, 11) else None,
             )
-            cells[(cell.row - 1, cell.column - 1)] = (cell.value, style)
+            span = spans.get((cell.row, cell.column), 1)
+            cells[(cell.row - 1, cell.column - 1)] = (cell.value, replace(style, span=span))
     widths = {}
     for letter, dim in ws.column_dimensions.items():
         if dim.width:
@@ -192,6 +195,8 @@ def _write_sheet(wb: Any, sheet: SheetPlan) -> None:
         ws.column_dimensions[get_column_letter(col + 1)].width = width
     for r1, c1, r2, c2 in sheet.merges:
         ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+    for row, height in sheet.row_heights.items():
+        ws.row_dimensions[row + 1].height = height
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if sheet.landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True

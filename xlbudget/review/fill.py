@@ -7,6 +7,7 @@ by the core so the numbers in a sentence are the numbers in the tables.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -402,8 +403,18 @@ class Renderer:
         for cell in cells:
             state["anchor"] = f"{_col(cell.col)}{out_row + 1}"
             write = self.cell(template, cell, out_row, variables)
-            if write is not None:
-                plan.cells.append(write)
+            if write is None:
+                continue
+            plan.cells.append(write)
+            span = cell.style.span
+            if span > 1:
+                plan.merges.append((out_row, cell.col, out_row, cell.col + span - 1))
+                if isinstance(write.value, str) and cell.style.wrap:
+                    width = sum(
+                        plan.col_widths.get(c, 9.0) for c in range(cell.col, cell.col + span)
+                    )
+                    lines = math.ceil(len(write.value) * 1.9 / max(width, 1.0))
+                    plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 17.0 * lines)
 
 
 def _col(col: int) -> str:

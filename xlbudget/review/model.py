@@ -102,6 +102,7 @@ class SheetPlan:
     cells: list[CellWrite] = field(default_factory=list)
     col_widths: dict[int, float] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    row_heights: dict[int, float] = field(default_factory=dict)
     charts: list[ChartSpec] = field(default_factory=list)
     title_rows: tuple[int, int] | None = None  # rows repeated on every printed page
     landscape: bool = False

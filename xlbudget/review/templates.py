@@ -39,6 +39,7 @@ class Style:
     wrap: bool = False
     border: bool = False
     font_size: float | None = None
+    span: int = 1  # columns merged from this cell rightwards (sentences span the table)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class TemplateSheet:
 
 TITLE = Style(bold=True, font_size=14)
 HEADING = Style(bold=True, font_size=12)
-TEXT = Style(wrap=True)
+TEXT = Style(wrap=True, span=9)
 UNIT = Style(align="right")
 HEAD = Style(bold=True, fill="D9E1F2", align="center", border=True, wrap=True)
 LABEL = Style(border=True)
@@ -104,11 +105,11 @@ class _Sheet:
         return self
 
 
-def _rate_formula(new: str, base: str, digits_from: str = "1") -> str:
-    return (
-        f'{{{{ f(\'=IF(N({base}{{row}})=0,"",ROUND(({new}{{row}}-{base}{{row}})/'
-        f"{base}{{row}}*100,{digits_from}))') }}}}"
-    )
+def _rate_formula(new: str, base: str) -> str:
+    """증감율 as an Excel formula: blank when a figure is missing or the base is 0."""
+    n, b = f"{new}{{row}}", f"{base}{{row}}"
+    formula = f'=IF(OR(COUNT({n},{b})<2,N({b})=0),"",ROUND(({n}-{b})/{b}*100,1))'
+    return "{{ f('" + formula + "') }}"
 
 
 def _diff_formula(new: str, base: str) -> str:
@@ -344,6 +345,13 @@ def write_template(ws: Any, template: TemplateSheet) -> None:
             target, "value", cell.value
         )
         apply_style(target, cell.style)
+        if cell.style.span > 1:
+            ws.merge_cells(
+                start_row=cell.row + 1,
+                start_column=cell.col + 1,
+                end_row=cell.row + 1,
+                end_column=cell.col + cell.style.span,
+            )
     for col, width in template.col_widths.items():
         from openpyxl.utils import get_column_letter
 
