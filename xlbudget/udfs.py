@@ -36,20 +36,44 @@ ARG_DOCS: dict[str, str] = {
     "value": "숫자, 셀 또는 범위 | number, cell or range",
     "digits": "소수 자릿수(기본 1) | decimals (default 1)",
     "unit": "금액의 단위: 원, 천원, 백만원, 억원 (기본 천원) | unit of the amount (default 천원)",
-    "precision": "이 단위 미만 절사(빈칸=정확히): 만원, 백만원, 천만원, 억원 … | cut below this unit",
+    "precision": (
+        "이 단위 미만 절사(빈칸=정확히): 만원, 백만원, 천만원, 억원 … | cut below this unit"
+    ),
     "spaced": "띄어쓰기(TRUE: 3천 4백만원, FALSE: 3천4백만원) | spaced style",
 }
 RANGE_ARGS = frozenset({"new", "base", "budget", "spent", "amount", "value"})
+#: xlwings options of a range argument: always rows of cells, and Excel errors as their text
+#: (``"#N/A"``), so that they pass through to the answer; without ``err_to_str`` xlwings turns
+#: them into None and an error in the input would silently become a blank or a zero.
+RANGE_OPTIONS: dict[str, Any] = {"ndim": 2, "err_to_str": True}
+
+
+def arg_options(name: str) -> dict[str, Any]:
+    """The xlwings converter options of the argument ``name`` (a fresh dict)."""
+    return dict(RANGE_OPTIONS) if name in RANGE_ARGS else {}
+
+
+def register(
+    fn: F, func: Callable[..., Any] | None = None, arg: Callable[..., Any] | None = None
+) -> F:
+    """Apply xlwings' ``func``/``arg`` decorators (classic ``xw`` ones by default) to ``fn``.
+
+    The decorators are parameters so that tests can register the same functions, with the
+    same options, through ``xlwings.server`` (Office.js), whose argument conversion runs on
+    Linux too.
+    """
+    func = func or xw.func
+    arg = arg or xw.arg
+    names = fn.__code__.co_varnames[: fn.__code__.co_argcount]
+    wrapped = fn
+    for name in reversed(names):
+        wrapped = arg(name, doc=ARG_DOCS[name], **arg_options(name))(wrapped)
+    return func(category="xlbudget")(wrapped)
 
 
 def udf(fn: F) -> F:
     """Register ``fn`` with xlwings: ranges as 2-D, help text from ARG_DOCS."""
-    names = fn.__code__.co_varnames[: fn.__code__.co_argcount]
-    wrapped = fn
-    for name in reversed(names):
-        options = {"ndim": 2} if name in RANGE_ARGS else {}
-        wrapped = xw.arg(name, doc=ARG_DOCS[name], **options)(wrapped)
-    return xw.func(category="xlbudget")(wrapped)
+    return register(fn)
 
 
 @udf
@@ -61,14 +85,18 @@ def XB_DIFF(new: Any, base: Any) -> Any:
 @udf
 def XB_RATE(new: Any, base: Any, digits: Any = 1) -> Any:
     """증감율(%): (new − base) / base × 100, 반올림; 기준이 0·빈칸이면 빈칸 | rate of change."""
-    return ca.apply_cells(lambda n, b: rate_array(n, b, ca.int_option(digits, "digits")), new, base)
+    return ca.apply_cells(
+        lambda n, b: rate_array(n, b, ca.int_option(digits, "digits", default=1)), new, base
+    )
 
 
 @udf
 def XB_UNSPENT(budget: Any, spent: Any, digits: Any = 1) -> Any:
     """불용률(%): (예산현액 − 지출액) / 예산현액 × 100 | unspent rate in percent."""
     return ca.apply_cells(
-        lambda b, s: unspent_rate_array(b, s, ca.int_option(digits, "digits")), budget, spent
+        lambda b, s: unspent_rate_array(b, s, ca.int_option(digits, "digits", default=1)),
+        budget,
+        spent,
     )
 
 
@@ -76,7 +104,9 @@ def XB_UNSPENT(budget: Any, spent: Any, digits: Any = 1) -> Any:
 def XB_EXEC(budget: Any, spent: Any, digits: Any = 1) -> Any:
     """집행률(%): 지출액 / 예산현액 × 100 | execution rate in percent."""
     return ca.apply_cells(
-        lambda b, s: exec_rate_array(b, s, ca.int_option(digits, "digits")), budget, spent
+        lambda b, s: exec_rate_array(b, s, ca.int_option(digits, "digits", default=1)),
+        budget,
+        spent,
     )
 
 
@@ -85,7 +115,7 @@ def XB_WON(amount: Any, unit: Any = "천원", precision: Any = "", spaced: Any =
     """금액을 한글 단위로: 110433,"백만원" → 1,104억 3천 3백만원 | amount in Korean words."""
     return ca.apply_cells(
         lambda a: won_words_array(
-            a, _unit(unit), _unit(precision) or None, ca.bool_option(spaced, "spaced")
+            a, _unit(unit), _unit(precision) or None, ca.bool_option(spaced, "spaced", default=True)
         ),
         amount,
     )
@@ -94,7 +124,7 @@ def XB_WON(amount: Any, unit: Any = "천원", precision: Any = "", spaced: Any =
 @udf
 def XB_TRI(value: Any, digits: Any = 0) -> Any:
     """음수를 △로 표시한 문자열: -594 → △594 | the number as text with △ for negatives."""
-    return ca.apply_cells(lambda v: tri_array(v, ca.int_option(digits, "digits")), value)
+    return ca.apply_cells(lambda v: tri_array(v, ca.int_option(digits, "digits", default=0)), value)
 
 
 def _unit(name: Any) -> str:
@@ -106,3 +136,7 @@ def _unit(name: Any) -> str:
         except ValueError as exc:
             raise ca.ArgumentError(str(exc)) from exc
     return text
+
+
+#: Every worksheet function of this module, in the order of the documentation.
+UDFS: tuple[Callable[..., Any], ...] = (XB_DIFF, XB_RATE, XB_UNSPENT, XB_EXEC, XB_WON, XB_TRI)

@@ -6,12 +6,23 @@ broadcasts them like Excel does (a single cell against a range), calls a vector 
 the core once, and returns the result in the caller's shape.  Bad cells become an error text
 in their own cell, so one bad number does not blank a whole column; nothing raises, so Excel
 never shows a Python traceback.
+
+Speed matters because one array formula may cover a whole column: a column that holds only
+numbers and blanks (the usual case) is converted in one C-level call, and only columns with
+text go through the string parser.  Building the answer (a list of 100,000 row lists, which
+xlwings requires) is done with the garbage collector paused: the collector would otherwise
+walk every list of the arguments and of the answer several times while they are built, which
+costs more than the whole computation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -36,31 +47,83 @@ def error_text(code: str, reason: str) -> str:
     return f"{code} {reason}"
 
 
-def _as_2d(value: Any) -> tuple[np.ndarray, bool]:
-    """(2-D object array, was it a range?) for a scalar, a list of rows or a flat list."""
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return np.empty((0, 0), dtype=object), True
-        try:
-            widths = set(map(len, value))
-        except TypeError:  # a flat list (no rows) is one column
-            value, widths = [[v] for v in value], {1}
-        if len(widths) != 1 or any(isinstance(r, str) for r in value[:1]):
-            raise ArgumentError("범위의 행 길이가 서로 다릅니다")
-        flat = np.array([*chain.from_iterable(value), None], dtype=object)[:-1]
-        return flat.reshape(len(value), len(value[0])), True
+#: Types that a range of numbers and blanks consists of, as xlwings passes it.
+_PLAIN_TYPES = frozenset({float, int, type(None)})
+
+
+@dataclass(frozen=True)
+class _Arg:
+    """One parsed argument: numbers (NaN = empty), bad cells, raw cells (only if any is bad)."""
+
+    values: np.ndarray  # 2-D float
+    bad: np.ndarray | None  # 2-D bool, None when no cell is bad
+    raw: np.ndarray | None  # 2-D object, kept only to name the bad cells
+    is_range: bool
+
+
+def _parse_flat(flat: list[Any], shape: tuple[int, int], is_range: bool) -> _Arg:
+    if set(map(type, flat)) <= _PLAIN_TYPES:
+        try:  # None becomes NaN; an int beyond float range falls through to the parser
+            values = np.array(flat, dtype=float).reshape(shape)
+            return _Arg(values, None, None, is_range)
+        except OverflowError:
+            pass
+    raw = np.fromiter(flat, dtype=object, count=len(flat))
+    values, bad = parse_column(raw)
+    if not bad.any():
+        return _Arg(values.reshape(shape), None, None, is_range)
+    return _Arg(values.reshape(shape), bad.reshape(shape), raw.reshape(shape), is_range)
+
+
+def _parse_arg(value: Any) -> _Arg:
+    """Parse a scalar, a list of rows (xlwings' ndim=2), a flat list (a column) or an array."""
     if isinstance(value, np.ndarray):
-        return (value.reshape(1, 1) if value.ndim == 0 else np.atleast_2d(value)).astype(
-            object
-        ), value.ndim > 0
-    arr = np.empty((1, 1), dtype=object)
-    arr[0, 0] = value
-    return arr, False
+        arr = value.reshape(1, 1) if value.ndim == 0 else np.atleast_2d(value)
+        if arr.ndim != 2:
+            raise ArgumentError(f"범위는 2차원이어야 합니다 ({arr.ndim}차원)")
+        return _parse_flat(arr.ravel().tolist(), arr.shape, value.ndim > 0)
+    if not isinstance(value, (list, tuple)):
+        return _parse_flat([value], (1, 1), False)
+    if not value:
+        return _Arg(np.empty((0, 0)), None, None, True)
+    if not isinstance(value[0], (list, tuple)):  # a flat list is one column
+        if any(isinstance(v, (list, tuple)) for v in value):
+            raise ArgumentError("범위에 행과 값이 섞여 있습니다")
+        return _parse_flat(list(value), (len(value), 1), True)
+    try:  # one C-level pass checks that every row has a length, and the same one
+        widths = set(map(len, value))
+    except TypeError:
+        raise ArgumentError("범위에 행과 값이 섞여 있습니다") from None
+    if len(widths) != 1:
+        raise ArgumentError("범위의 행 길이가 서로 다릅니다")
+    width = widths.pop()
+    flat = list(map(itemgetter(0), value)) if width == 1 else list(chain.from_iterable(value))
+    return _parse_flat(flat, (len(value), width), True)
 
 
-def int_option(value: Any, name: str, low: int = 0, high: int = 10) -> int:
-    """An integer option such as ``digits`` (Excel passes 1.0 for 1)."""
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (nothing built here forms cycles)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def int_option(
+    value: Any, name: str, low: int = 0, high: int = 10, default: int | None = None
+) -> int:
+    """An integer option such as ``digits`` (Excel passes 1.0 for 1).
+
+    An empty cell given as the option means its ``default`` when there is one: Excel users
+    point options at cells, and a blank there should not break a whole column.
+    """
     if value is None or value == "":
+        if default is not None:
+            return default
         raise ArgumentError(f"{name} 값이 비어 있습니다")
     try:
         number = parse_amount(value)
@@ -71,8 +134,10 @@ def int_option(value: Any, name: str, low: int = 0, high: int = 10) -> int:
     return int(number)
 
 
-def bool_option(value: Any, name: str) -> bool:
-    """A yes/no option as Excel users write it: TRUE/FALSE, 1/0, 예/아니오."""
+def bool_option(value: Any, name: str, default: bool | None = None) -> bool:
+    """A yes/no option as Excel users write it: TRUE/FALSE, 1/0, 예/아니오 (blank: default)."""
+    if default is not None and (value is None or value == ""):
+        return default
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
@@ -88,40 +153,66 @@ def bool_option(value: Any, name: str) -> bool:
 def apply_cells(vector_fn: Callable[..., np.ndarray], *args: Any) -> Any:
     """Parse ``args`` as numbers, broadcast, run ``vector_fn`` once, shape the answer.
 
-    Empty results (NaN, or "" from a text function) become "" so Excel shows a blank.
+    Empty results (NaN, or "" from a text function) become "" so Excel shows a blank; a cell
+    that is not a number becomes ``#VALUE! …`` naming what was found, and an Excel error in
+    an argument (``#N/A``) comes back as itself, as Excel's own functions pass it on.
     """
     try:
-        shaped = [_as_2d(a) for a in args]
-        arrays = [a for a, _ in shaped]
-        if any(a.size > MAX_CELLS for a in arrays):
-            return error_text(NUM_ERROR, f"범위가 너무 큽니다 (최대 {MAX_CELLS:,}칸)")
-        try:
-            bcast = np.broadcast_arrays(*arrays)
-        except ValueError:
-            sizes = " 와 ".join(f"{a.shape[0]}×{a.shape[1]}" for a in arrays)
-            return error_text(VALUE_ERROR, f"범위 크기가 맞지 않습니다: {sizes}")
-        shape = bcast[0].shape
-        parsed = [parse_column(a.ravel()) for a in bcast]
-        bad = np.zeros(int(np.prod(shape)), dtype=bool)
-        for _, b in parsed:
-            bad |= b
-        result = np.asarray(vector_fn(*[v for v, _ in parsed]))
-        rows = result.reshape(shape).tolist()  # one C-level conversion to Python values
-        blank = np.flatnonzero(pd.isna(result)) if result.dtype.kind in "fO" else ()
-        width = shape[1]
-        for i in blank:
-            rows[i // width][i % width] = ""
-        for i in np.flatnonzero(bad):
-            found = next(a.ravel()[i] for a, (_, b) in zip(bcast, parsed, strict=True) if b[i])
-            rows[i // width][i % width] = (
-                found.strip()  # an Excel error passes through, as in Excel's own functions
-                if isinstance(found, str) and found.strip() in EXCEL_ERRORS
-                else error_text(VALUE_ERROR, f"숫자가 아닙니다: {found!r}")
-            )
-        if not any(is_range for _, is_range in shaped):
-            return rows[0][0]
-        return rows
+        with _gc_paused():
+            return _apply(vector_fn, args)
     except ArgumentError as exc:
         return error_text(VALUE_ERROR, str(exc))
-    except Exception as exc:  # noqa: BLE001 - a UDF must answer with a value, never raise
+    except Exception as exc:  # a UDF must answer with a value, never raise
         return error_text(VALUE_ERROR, f"계산할 수 없습니다 ({type(exc).__name__}: {exc})")
+
+
+def _apply(vector_fn: Callable[..., np.ndarray], args: tuple[Any, ...]) -> Any:
+    for value in args:  # refuse a huge range before converting it
+        if isinstance(value, (list, tuple)) and len(value) > MAX_CELLS:
+            return error_text(NUM_ERROR, f"범위가 너무 큽니다 (최대 {MAX_CELLS:,}칸)")
+    parsed = [_parse_arg(a) for a in args]
+    if any(p.values.size > MAX_CELLS for p in parsed):
+        return error_text(NUM_ERROR, f"범위가 너무 큽니다 (최대 {MAX_CELLS:,}칸)")
+    try:
+        shape = np.broadcast_shapes(*(p.values.shape for p in parsed))
+    except ValueError:
+        sizes = " 와 ".join(f"{p.values.shape[0]}×{p.values.shape[1]}" for p in parsed)
+        return error_text(VALUE_ERROR, f"범위 크기가 맞지 않습니다: {sizes}")
+    columns = [
+        p.values.ravel() if p.values.shape == shape else np.broadcast_to(p.values, shape).ravel()
+        for p in parsed
+    ]
+    result = np.asarray(vector_fn(*columns))
+    if result.shape != (int(np.prod(shape)),):
+        result = np.broadcast_to(result, shape).ravel()
+    out = result.astype(object)  # numbers become Python floats, in C
+    if result.dtype.kind == "f":
+        out[np.isnan(result)] = ""
+    elif result.dtype.kind == "O":
+        out[pd.isna(result)] = ""
+    _mark_bad_cells(out, parsed, shape)
+    if not any(p.is_range for p in parsed):
+        return out[0]
+    return out.reshape(shape).tolist()
+
+
+def _mark_bad_cells(out: np.ndarray, parsed: list[_Arg], shape: tuple[int, ...]) -> None:
+    """Write the error of each bad cell into ``out`` (flat), first bad argument first."""
+    done = np.zeros(out.shape, dtype=bool)
+    for p in parsed:
+        if p.bad is None:
+            continue
+        bad = np.broadcast_to(p.bad, shape).ravel() & ~done
+        if not bad.any():
+            continue
+        raw = np.broadcast_to(p.raw, shape).ravel()
+        for i in np.flatnonzero(bad):
+            found = raw[i]
+            text = found.strip() if isinstance(found, str) else None
+            # An Excel error passes through, as in Excel's own functions.
+            out[i] = (
+                text
+                if text in EXCEL_ERRORS
+                else error_text(VALUE_ERROR, f"숫자가 아닙니다: {found!r}")
+            )
+        done |= bad

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .money import ParseError, parse_amount
+from .money import ParseError, parse_amount, round_half_up, round_half_up_array
 
 #: Units that amounts are stated in and that sentences are cut to, in 원.
 UNITS: dict[str, int] = {
@@ -45,28 +45,37 @@ def unit_factor(unit: str) -> int:
     return UNITS[key]
 
 
-def to_won(amount: Any, unit: str = "천원", precision: str | None = None,
-           mode: Literal["cut", "round"] = "cut") -> int:
+def to_won(
+    amount: Any,
+    unit: str = "천원",
+    precision: str | None = None,
+    mode: Literal["cut", "round"] = "cut",
+) -> int:
     """The amount in whole 원, cut (절사) or rounded half up to ``precision`` if given."""
     value = parse_amount(amount)
     if value is None:
         raise ParseError(amount, "금액이 비어 있습니다")
-    won = value * unit_factor(unit)
+    # First to whole 원 (half up: 0.5원 is not a coin), then cut or round to the precision.
+    won = int(round_half_up(value * unit_factor(unit)))
     step = unit_factor(precision) if precision else 1
+    if step == 1:
+        return won
     rounding = ROUND_DOWN if mode == "cut" else ROUND_HALF_UP
-    if not precision:
-        rounding = ROUND_HALF_UP  # an exact amount is only ever rounded to whole 원
-    return int((won / step).quantize(Decimal(1), rounding=rounding)) * step
+    return int((Decimal(won) / step).quantize(Decimal(1), rounding=rounding)) * step
 
 
 def _spell(group: int, spaced: bool) -> str:
-    pieces = [f"{(group // place) % 10}{name}" for place, name in _PLACES
-              if (group // place) % 10]
+    pieces = [f"{(group // place) % 10}{name}" for place, name in _PLACES if (group // place) % 10]
     return (" " if spaced else "").join(pieces)
 
 
-def won_words(amount: Any, unit: str = "천원", precision: str | None = None,
-              spaced: bool = True, mode: Literal["cut", "round"] = "cut") -> str:
+def won_words(
+    amount: Any,
+    unit: str = "천원",
+    precision: str | None = None,
+    spaced: bool = True,
+    mode: Literal["cut", "round"] = "cut",
+) -> str:
     """Korean words for ``amount`` given in ``unit``: "1,104억 3천 3백만원".
 
     ``precision`` names the unit below which the amount is cut (or rounded, ``mode="round"``);
@@ -95,27 +104,31 @@ _WORDS_RE = re.compile(
     r"^(?P<sign>[△▲-]?)(?:(?P<jo>[\d,천백십]+)조)?(?:(?P<eok>[\d,천백십]+)억)?"
     r"(?:(?P<man>[\d,천백십]+)만)?(?P<il>[\d,천백십]*)원$"
 )
-_GROUP_RE = re.compile(r"(\d*)([천백십]?)")
+_NUMERAL_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_SPELLED_RE = re.compile(r"(?:([1-9]?)천)?(?:([1-9]?)백)?(?:([1-9]?)십)?([1-9]?)")
+#: Largest value of a group below 조 (억, 만 and the 원 group each hold 4 digits).
+_GROUP_LIMIT = 10**4
 
 
-def _group_value(text: str | None, whole: str) -> int:
+def _group_value(text: str | None, whole: str, limited: bool = True) -> int:
+    """Value of one group: numerals ("1,104", "5,000") or spelled ("3천4백4십", "천")."""
     if not text:
         return 0
-    plain = text.replace(",", "")
-    if plain.isdigit():
-        return int(plain)
-    total, pos = 0, 0
-    for m in _GROUP_RE.finditer(plain):
-        if not m.group(0):
-            continue
-        if m.start() != pos:
-            break
-        pos = m.end()
-        num, place = m.groups()
-        total += (int(num) if num else 1) * {"천": 1000, "백": 100, "십": 10, "": 1}[place]
-    if pos != len(plain):
+    if _NUMERAL_RE.fullmatch(text):
+        value = int(text.replace(",", ""))
+    elif m := _SPELLED_RE.fullmatch(text):
+        # A place that is present has group "" (one: "천") or its digit; absent is None.
+        thousands, hundreds, tens, ones = m.groups()
+        value = int(ones or 0) + sum(
+            int(d or 1) * place
+            for d, place in ((thousands, 1000), (hundreds, 100), (tens, 10))
+            if d is not None
+        )
+    else:
         raise ParseError(whole, "금액 표현을 읽을 수 없습니다")
-    return total
+    if limited and value >= _GROUP_LIMIT:
+        raise ParseError(whole, f"한 자리 묶음이 {_GROUP_LIMIT:,} 이상입니다: {text!r}")
+    return value
 
 
 def parse_won_words(text: str, unit: str = "원") -> Decimal:
@@ -127,7 +140,7 @@ def parse_won_words(text: str, unit: str = "원") -> Decimal:
     if not m or compact.lstrip("△▲-") == "원":
         raise ParseError(text, "금액 표현을 읽을 수 없습니다")
     won = (
-        _group_value(m["jo"], text) * 10**12
+        _group_value(m["jo"], text, limited=False) * 10**12
         + _group_value(m["eok"], text) * 10**8
         + _group_value(m["man"], text) * 10**4
         + _group_value(m["il"], text)
@@ -152,20 +165,30 @@ def _spell_array(group: np.ndarray, spaced: bool) -> pd.Series:
     return out
 
 
-def won_words_array(amounts: np.ndarray, unit: str = "천원", precision: str | None = None,
-                    spaced: bool = True, mode: Literal["cut", "round"] = "cut") -> np.ndarray:
+def won_words_array(
+    amounts: np.ndarray,
+    unit: str = "천원",
+    precision: str | None = None,
+    spaced: bool = True,
+    mode: Literal["cut", "round"] = "cut",
+) -> np.ndarray:
     """Vector form of :func:`won_words` over a float array (NaN → "").
 
     Works in int64 whole 원 (exact up to 9.2e18 원, far above any public budget); the
     cutting is integer division, so no float artefacts reach the words.
     """
-    a = np.asarray(amounts, float)
+    a = np.asarray(amounts, float).ravel()
+    if a.size == 0:
+        return np.empty(0, dtype=object)
     ok = np.isfinite(a)
     factor = unit_factor(unit)
     step = unit_factor(precision) if precision else 1
     # Amounts arrive in their unit with few decimals: scale to 원 through the shown value.
-    won_f = np.where(ok, a, 0.0) * factor
-    won = (np.sign(won_f) * np.floor(np.abs(won_f) + 0.5)).astype(np.int64)  # half up, as to_won
+    # Whole 원, half up on the value as shown, as to_won does; beyond 2**53 원 (9,007조) a
+    # float no longer holds every 원, so such an amount is an error, not a wrong word.
+    won_f = round_half_up_array(np.where(ok, a, 0.0) * factor, 0)
+    too_big = np.abs(won_f) >= 2.0**53
+    won = np.where(too_big, 0.0, won_f).astype(np.int64)
     mag = np.abs(won)
     if step > 1:
         if mode == "cut":
@@ -194,5 +217,6 @@ def won_words_array(amounts: np.ndarray, unit: str = "천원", precision: str | 
     out = out.where(out != "", "0")
     sign = np.where((won < 0) & (mag > 0), _TRI, "")
     result = (sign + out + "원").to_numpy(dtype=object)
+    result[too_big & ok] = "#NUM! 금액이 너무 큽니다"
     result[~ok] = ""
     return result

@@ -3,8 +3,9 @@
 Budget figures reach us as Excel floats, ints, empty cells (None) and text written by people
 or by finance systems: ``1,234``, ``△594``, ``▲594``, ``-594``, ``(594)``, full-width digits.
 This module is the one place where such values become numbers.  Scalars become ``Decimal``
-(via ``repr`` for floats, so 0.1 stays 0.1 and not 0.1000000000000000055…); whole columns
-become float arrays with NaN for empty cells, parsed with vector string operations.
+(floats via their 15 significant digits, the digits Excel shows and computes ROUND on, so 0.1
+stays 0.1 and not 0.1000000000000000055…, and 0.1 + 0.2 is 0.3); whole columns become float
+arrays with NaN for empty cells, parsed with vector string operations.
 
 Rounding is half-up, away from zero, as Excel's ROUND does.  Python's ``round()`` rounds half
 to even and works on the binary float, so round(0.45, 1) is 0.5 by luck and round(2.675, 2) is
@@ -16,7 +17,14 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    InvalidOperation,
+)
 from typing import Any
 
 import numpy as np
@@ -25,10 +33,28 @@ import pandas as pd
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
+#: Significant digits that Excel shows and rounds on (its "15-digit precision").
+EXCEL_DIGITS = 15
+
 #: Excel's error values, as xlwings and openpyxl hand them to Python (text).
 EXCEL_ERRORS = frozenset(
-    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA",
-     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#REF!",
+        "#VALUE!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
 )
 
 # Full-width digits and signs (from Korean IMEs and HWP pastes) to ASCII; minus-like dashes
@@ -36,9 +62,21 @@ EXCEL_ERRORS = frozenset(
 _TRANSLATE = str.maketrans(
     {
         **{chr(0xFF10 + i): str(i) for i in range(10)},
-        "，": ",", "．": ".", "（": "(", "）": ")", "－": "-", "＋": "+", "％": "%",
-        "−": "-", "–": "-", "—": "-", "△": "-", "▲": "-", "▵": "-",
-        "\u00a0": " ", "\u3000": " ",
+        "，": ",",
+        "．": ".",
+        "（": "(",
+        "）": ")",
+        "－": "-",
+        "＋": "+",
+        "％": "%",
+        "−": "-",
+        "–": "-",
+        "—": "-",
+        "△": "-",
+        "▲": "-",
+        "▵": "-",
+        "\u00a0": " ",
+        "\u3000": " ",
     }
 )
 _NUMBER_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?$")
@@ -54,7 +92,12 @@ class ParseError(ValueError):
 
 
 def D(value: Any) -> Decimal:
-    """Decimal from int, float (via repr, as shown) or Decimal; no parsing of text."""
+    """Decimal from int, float or Decimal; no parsing of text.
+
+    A float becomes the decimal number Excel shows for it (15 significant digits): a cell
+    holding 0.1 + 0.2 shows 0.3 and ROUNDs as 0.3, and a rate computed in the sheet as
+    0.44999999999999996 is 0.45 to Excel's ROUND.
+    """
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool):
@@ -64,7 +107,7 @@ def D(value: Any) -> Decimal:
     if isinstance(value, (float, np.floating)):
         if not math.isfinite(value):
             raise ParseError(value, "유한한 숫자가 아닙니다")
-        return Decimal(repr(float(value)))  # numpy's repr is "np.float64(…)"
+        return Decimal(format(float(value), ".15g")) + 0  # + 0: -0.0 becomes 0
     raise ParseError(value)
 
 
@@ -87,7 +130,9 @@ def parse_amount(value: Any) -> Decimal | None:
     """
     if value is None:
         return None
-    if isinstance(value, (int, float, Decimal, np.number)) and not isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
+        raise ParseError(value, "참/거짓 값은 숫자가 아닙니다")
+    if isinstance(value, (int, float, Decimal, np.number)):
         if isinstance(value, (float, np.floating)) and math.isnan(value):
             return None
         return D(value)
@@ -111,14 +156,32 @@ def parse_amount(value: Any) -> Decimal | None:
     raise ParseError(value, f"알 수 없는 값의 형식({type(value).__name__})입니다")
 
 
+def _quantize(value: Decimal, digits: int, rounding: str) -> Decimal:
+    # A context wide enough for the result, so that 1e30 to 0 decimals is not an error.
+    context = Context(prec=max(28, value.adjusted() + digits + 2))
+    return value.quantize(Decimal(1).scaleb(-digits), rounding=rounding, context=context)
+
+
 def round_half_up(value: Decimal, digits: int = 0) -> Decimal:
     """Round half away from zero to ``digits`` decimals, as Excel's ROUND."""
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return _quantize(value, digits, ROUND_HALF_UP)
+
+
+def significant(value: Decimal, digits: int = EXCEL_DIGITS) -> Decimal:
+    """``value`` rounded to ``digits`` significant digits (half even, as a float prints).
+
+    Scalar arithmetic that Excel would do in floating point (a rate = part × 100 / whole) is
+    done exactly and then seen at 15 digits, so that it ROUNDs as the sheet does.
+    """
+    if not value.is_finite() or value == 0:
+        return value
+    exp = value.adjusted() - digits + 1
+    return value.quantize(Decimal(1).scaleb(exp), rounding=ROUND_HALF_EVEN)
 
 
 def cut(value: Decimal, digits: int = 0) -> Decimal:
     """Cut (절사) towards zero to ``digits`` decimals, as the report shortens amounts."""
-    return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_DOWN)
+    return _quantize(value, digits, ROUND_DOWN)
 
 
 # --------------------------------------------------------------------------- vector forms
@@ -133,8 +196,11 @@ def parse_column(values: Iterable[Any] | np.ndarray | pd.Series) -> tuple[np.nda
     Numbers pass straight through; only text cells go through vectorised string cleaning, so
     a column of 100,000 floats costs one conversion, not 100,000 Python calls.
     """
-    s = values if isinstance(values, pd.Series) else pd.Series(list(values) if not isinstance(
-        values, np.ndarray) else values, dtype=object)
+    s = (
+        values
+        if isinstance(values, pd.Series)
+        else pd.Series(list(values) if not isinstance(values, np.ndarray) else values, dtype=object)
+    )
     if s.dtype.kind in "fiu" or pd.api.types.infer_dtype(s, skipna=True) in _NUMERIC_KINDS:
         # The common case (a column of numbers and blanks): one C-level conversion.
         out = s.to_numpy(dtype=float, na_value=np.nan)
@@ -175,27 +241,33 @@ def parse_column(values: Iterable[Any] | np.ndarray | pd.Series) -> tuple[np.nda
 
 
 def round_half_up_array(values: np.ndarray, digits: int = 0) -> np.ndarray:
-    """Half-up rounding of a float array as Excel's ROUND does it.
+    """Half-up rounding of a float array as Excel's ROUND does it (NaN stays NaN).
 
-    Excel rounds the value it shows (15 significant digits), so a float that prints as 0.45
-    rounds to 0.5 although it is stored as 0.44999…  We do the same, in integers: each value
-    becomes a 15-digit integer mantissa N and a decimal exponent, and N is divided by the
-    power of ten that separates it from the wanted decimals, rounding half up.
+    Excel rounds the value it shows (15 significant digits), so a float stored as 0.44999…
+    that shows as 0.45 rounds to 0.5.  Only values within 15 digits of a tie can come out
+    differently from plain ``floor(|x|·10^d + ½)``; those few (and magnitudes beyond 15 integer
+    digits) are rounded exactly through Decimal, the rest in one vector pass.  The result is
+    the double nearest to the rounded decimal, as Excel stores it.
     """
     v = np.asarray(values, dtype=float)
-    out = np.full(v.shape, np.nan)
     finite = np.isfinite(v)
-    mag = np.abs(v[finite])
-    with np.errstate(divide="ignore"):
-        exp = np.floor(np.log10(np.where(mag > 0, mag, 1.0))).astype(np.int64)
-    shift = 14 - exp  # mag * 10**shift has 15 digits before the point
-    mant = np.rint(mag * np.power(10.0, shift.astype(float))).astype(np.int64)
-    k = shift - digits  # decimal places of the mantissa beyond the wanted digits
-    res = mag.copy()  # k <= 0: the value has no digits beyond the wanted ones
-    need = k > 0
-    kk = np.clip(k[need], 0, 18)
-    p = np.power(np.int64(10), kk)
-    q = (mant[need] + p // 2) // p
-    res[need] = np.where(k[need] > 18, 0.0, q / 10.0**digits)
-    out[finite] = np.copysign(res, v[finite]) + 0.0
-    return out
+    mag = np.abs(np.where(finite, v, 0.0))  # NaN and ±inf are put back at the end
+    scale = 10.0 ** abs(digits)
+    y = mag * scale if digits >= 0 else mag / scale
+    r = np.floor(y + 0.5)
+    out = r / scale if digits >= 0 else r * scale
+    # A tie at 15 significant digits lies within 5e-15 (relative) of y; 4e-14 leaves room
+    # for the error of the multiplication and of y + 0.5.
+    suspect = (np.abs(y - np.floor(y) - 0.5) <= 4e-14 * y + 1e-300) | (mag >= 1e15)
+    for i in np.flatnonzero(suspect & finite):
+        out.flat[i] = abs(float(_round_excel(float(v.flat[i]), digits)))
+    out = np.copysign(out, v) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return np.where(finite, out, v)
+
+
+def _round_excel(value: float, digits: int) -> Decimal:
+    """Scalar reference of :func:`round_half_up_array` (also used for its rare hard cases)."""
+    number = D(value)
+    if number == 0 or digits >= EXCEL_DIGITS - 1 - number.adjusted():
+        return number  # no shown digit below the wanted ones: nothing to round
+    return round_half_up(number, digits)

@@ -17,6 +17,7 @@ from .money import parse_amount, round_half_up, round_half_up_array
 
 TRI = "△"
 
+
 def amount_format(digits: int = 0) -> str:
     """Excel number format for amounts with ``digits`` decimals and △ negatives."""
     frac = "." + "0" * digits if digits > 0 else ""
@@ -53,9 +54,11 @@ def tri(value: Any, digits: int = 0, suffix: str = "") -> str:
 
 def tri_array(values: np.ndarray, digits: int = 0, suffix: str = "") -> np.ndarray:
     """Vector form of :func:`tri` over a float array (NaN → "")."""
-    v = round_half_up_array(np.asarray(values, float), digits)
+    v = round_half_up_array(np.asarray(values, float).ravel(), digits)
+    if v.size == 0:
+        return np.empty(0, dtype=object)
     s = pd.Series(np.abs(v))
-    body = s.map(("{:,.%df}" % digits).format)  # one C-level format per value, no branching
+    body = s.map(f"{{:,.{digits}f}}".format)  # one C-level format per value, no branching
     prefix = np.where(v < 0, TRI, "")
     out = (pd.Series(prefix) + body + suffix).to_numpy(dtype=object)
     out[~np.isfinite(v)] = ""

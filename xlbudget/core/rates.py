@@ -4,8 +4,10 @@ Every rate is a percent rounded half up to a number of decimals (one by default)
 (None / NaN) over a zero or empty base, as the seed report leaves 재무활동's rate blank over a
 당초 of 0.  An empty amount counts as 0 in a change: a line new in the 추경 has no 기정.
 
-Scalars use Decimal (exact); columns use numpy (float, then Excel-style half-up rounding of
-the value as shown, which is what Excel's ROUND(…, 1) gives on the same sheet).
+Scalars use Decimal: the quotient is exact and then seen at Excel's 15 significant digits
+before rounding, as ROUND sees a quotient the sheet computed; columns use numpy (float, then
+the same half-up rounding of the value as shown).  Both therefore give what Excel's
+ROUND(…, 1) gives on the same sheet, and agree with each other.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .money import HUNDRED, ZERO, parse_amount, round_half_up, round_half_up_array
+from .money import HUNDRED, ZERO, parse_amount, round_half_up, round_half_up_array, significant
 
 #: The seed's label for (예산현액 − 지출액) / 예산현액; mid-year the same figure is also called
 #: 미집행률.  Both are accepted as column headers; the seed's is the one we print.
@@ -39,7 +41,7 @@ def percent_of(part: Any, whole: Any, digits: int = 1) -> Decimal | None:
     w = parse_amount(whole)
     if w is None or w == ZERO:
         return None
-    return round_half_up(_num(part) * HUNDRED / w, digits)
+    return round_half_up(significant(_num(part) * HUNDRED / w), digits)
 
 
 def rate(new: Any, base: Any, digits: int = 1) -> Decimal | None:
@@ -61,16 +63,22 @@ def exec_rate(budget: Any, spent: Any, digits: int = 1) -> Decimal | None:
 # Inputs are float arrays already parsed (NaN = empty), as money.parse_column returns them.
 
 
+def _zero_empty(values: np.ndarray) -> np.ndarray:
+    """A float copy with empty cells (NaN) as 0 (cheaper than np.nan_to_num on one cell)."""
+    out = np.array(values, dtype=float)
+    out[np.isnan(out)] = 0.0
+    return out
+
+
 def change_array(new: np.ndarray, base: np.ndarray) -> np.ndarray:
-    return np.nan_to_num(np.asarray(new, float)) - np.nan_to_num(np.asarray(base, float))
+    return _zero_empty(new) - _zero_empty(base)
 
 
 def percent_of_array(part: np.ndarray, whole: np.ndarray, digits: int = 1) -> np.ndarray:
-    part = np.nan_to_num(np.asarray(part, float))
-    whole = np.asarray(whole, float)
-    ok = np.isfinite(whole) & (whole != 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        raw = np.where(ok, part * 100.0 / np.where(ok, whole, 1.0), np.nan)
+    part, whole = np.broadcast_arrays(_zero_empty(part), np.asarray(whole, dtype=float))
+    # Blank (NaN) over a zero or empty whole; where= avoids dividing there at all.
+    raw = np.full(part.shape, np.nan)
+    np.divide(part * 100.0, whole, out=raw, where=(whole != 0) & ~np.isnan(whole))
     return round_half_up_array(raw, digits)
 
 
