@@ -1,0 +1,94 @@
+"""The 예산검토 ribbon tab's Python side: button id → action, nothing more.
+
+Every button of ``customUI14.xml`` calls the VBA procedure ``XbOnAction``, which runs
+``xlbudget.ribbon.run('<button id>')`` through xlwings' ``RunPython``.  ``ACTIONS`` is the
+allow-list: an id that is not in it is reported and ignored.  The work itself lives in
+``xlbudget.review.live`` (imported lazily, so a click never pays for modules it does not use).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+#: Ribbon button id → action name (the ids of workbook/src/customUI14.xml).
+ACTIONS: dict[str, str] = {
+    "xbFill": "fill",
+    "xbMark": "mark",
+    "xbCheck": "check",
+    "xbImportUdfs": "import_udfs",
+    "xbHelp": "help",
+}
+#: Modules whose XB_ functions "함수 가져오기" imports when xlwings.conf names none.
+UDF_MODULES = "xlbudget.udfs"
+TITLE = "예산검토"
+HELP_TEXT = (
+    "예산검토 탭 사용법\n"
+    "1. 세입·세출·사업별증감·통계목증감·집행현황 시트의 표에 제출 자료를 붙여 넣습니다"
+    "(표 이름과 머리글은 그대로 두세요).\n"
+    "2. [표 점검]: 합계·증감·증감율·불용률을 다시 계산해 틀린 칸을 검토_점검 시트에 적습니다.\n"
+    "3. [미집행 표시]: 불용률이 설정 시트의 미집행기준(%) 이상인 줄을 색으로 표시합니다.\n"
+    "4. [검토서 작성]: 양식_ 시트대로 검토_ 시트를 새로 씁니다(검토_ 시트는 매번 다시 만듭니다).\n"
+    "5. [함수 가져오기]: XB_RATE, XB_UNSPENT, XB_WON 같은 함수를 이 통합문서에서 쓸 수 있게 "
+    "합니다(함수예시 시트 참고).\n"
+    "설정(기준일, 미집행기준 등)은 설정 시트에서 바꿉니다."
+)
+NOT_WINDOWS = (
+    "함수 가져오기는 Windows용 Excel에서만 됩니다. 이 컴퓨터에서는 XB_ 함수를 쓸 수 없습니다 "
+    "(Import Functions needs Excel on Windows)."
+)
+
+
+def unknown_button_message(button_id: str) -> str:
+    return f"알 수 없는 리본 단추입니다: {button_id!r} (unknown ribbon button; nothing was done)"
+
+
+def run(button_id: str, book: Any = None) -> None:
+    """Run the action of ribbon button ``button_id`` on ``book`` (default: the calling book).
+
+    An id outside ``ACTIONS`` does nothing but report: a Korean message box when a book is
+    at hand, otherwise a ValueError naming the id.
+    """
+    action = ACTIONS.get(button_id) if isinstance(button_id, str) else None
+    if action is None:
+        if book is None:
+            raise ValueError(unknown_button_message(str(button_id)))
+        book.app.alert(unknown_button_message(str(button_id)), title=TITLE)
+        return
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    if action == "help":
+        book.app.alert(HELP_TEXT, title=TITLE)
+    elif action == "import_udfs":
+        import_udfs(book)
+    else:
+        from .review import live
+
+        getattr(live, action)(book)
+
+
+def udf_modules(book: Any) -> str:
+    """The "UDF Modules" entry of the book's xlwings.conf sheet, else ``xlbudget.udfs``."""
+    try:
+        from xlwings.utils import read_config_sheet
+
+        config = read_config_sheet(book) or {}
+    except Exception:  # no sheet / an engine without sheet reads: fall back to the default
+        config = {}
+    for key, value in config.items():
+        if str(key).strip().upper() == "UDF MODULES" and value:
+            return str(value)
+    return UDF_MODULES
+
+
+def import_udfs(book: Any) -> None:
+    """Import the XB_ functions into ``book``, as xlwings' own "Import Functions" does."""
+    if not sys.platform.startswith("win"):
+        book.app.alert(NOT_WINDOWS, title=TITLE)
+        return
+    import xlwings
+
+    xlwings.import_udfs(udf_modules(book), book.api)
+    book.app.alert("XB_ 함수를 가져왔습니다. 함수예시 시트에서 결과를 확인하세요.", title=TITLE)

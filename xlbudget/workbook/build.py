@@ -1,0 +1,161 @@
+"""Build workbook/budget_review.xlsm from text sources, reproducibly.
+
+Excel cannot run where the workbook is built, so the .xlsm is assembled from parts kept as
+text in the repository: the seed CSVs (data), ``src/customUI14.xml`` (ribbon),
+``src/vba/*.bas`` (our VBA) and xlwings' own standalone VBA modules.  openpyxl writes the
+sheets; :mod:`.package` adds the ribbon and the VBA project and writes a zip whose bytes
+depend only on those sources (fixed timestamps, part order and document dates), so the
+committed workbook can be checked against a fresh build.
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from defusedxml.ElementTree import fromstring
+from openpyxl import Workbook
+
+from . import package
+from .examples import write_examples_sheet
+from .sheets import write_input_sheets, write_settings_sheet, write_xlwings_conf
+from .vba import VbaModule, build_vba_project, module_from_file, xlwings_standalone_modules
+
+#: Document dates of every build (the seed report's date), so builds are byte-identical.
+BUILD_TIMESTAMP = "2021-08-19T00:00:00Z"
+WORKBOOK_BASE = "{00020819-0000-0000-C000-000000000046}"
+WORKSHEET_BASE = "{00020820-0000-0000-C000-000000000046}"
+_CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+
+
+def source_dir() -> Path:
+    """Directory of the text sources (ribbon XML, VBA), shipped inside the package."""
+    return Path(str(resources.files("xlbudget.workbook") / "src"))
+
+
+def ribbon_xml() -> bytes:
+    """The ribbon part exactly as kept in ``src/customUI14.xml`` (checked to be well-formed)."""
+    data = (source_dir() / "customUI14.xml").read_bytes()
+    fromstring(data)
+    return data
+
+
+def document_module(name: str, base: str) -> VbaModule:
+    """An empty document module (ThisWorkbook / a worksheet) with the attributes Excel stores."""
+    header = (
+        f'Attribute VB_Name = "{name}"\n'
+        f'Attribute VB_Base = "0{base}"\n'
+        "Attribute VB_GlobalNameSpace = False\n"
+        "Attribute VB_Creatable = False\n"
+        "Attribute VB_PredeclaredId = True\n"
+        "Attribute VB_Exposed = True\n"
+        "Attribute VB_TemplateDerived = False\n"
+        "Attribute VB_Customizable = True\n"
+    )
+    return VbaModule(name, "document", header)
+
+
+def own_modules() -> list[VbaModule]:
+    """Our standard modules from ``src/vba/*.bas`` (ASCII only: VBA stores cp1252)."""
+    modules = []
+    for path in sorted((source_dir() / "vba").glob("*.bas")):
+        data = path.read_bytes()
+        if not data.isascii():
+            raise ValueError(f"{path}: VBA sources must be ASCII-only")
+        modules.append(module_from_file(path))
+    return modules
+
+
+def vba_modules(sheet_code_names: list[str]) -> list[VbaModule]:
+    """Every module of the project: documents first (as Excel lists them), then code."""
+    return [
+        document_module("ThisWorkbook", WORKBOOK_BASE),
+        *(document_module(name, WORKSHEET_BASE) for name in sheet_code_names),
+        *xlwings_standalone_modules(),
+        *own_modules(),
+    ]
+
+
+def _write_templates(wb: Workbook) -> None:
+    """양식_ sheets from the review package, when it provides them."""
+    try:
+        from ..review import templates  # written by the review pipeline
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("xlbudget.review", "xlbudget.review.templates"):
+            raise
+        return  # not there yet: the workbook is complete without templates
+    for template in templates.default_templates():
+        templates.write_template(wb.create_sheet(template.name), template)
+
+
+def build_sheets(with_templates: bool = True) -> Workbook:
+    """The openpyxl workbook: input sheets, 설정, templates, 함수예시, xlwings.conf."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    layouts = write_input_sheets(wb)
+    write_settings_sheet(wb)
+    if with_templates:
+        _write_templates(wb)
+    write_examples_sheet(wb, layouts)
+    write_xlwings_conf(wb)
+    wb.code_name = "ThisWorkbook"
+    for i, ws in enumerate(wb.worksheets, start=1):
+        ws.sheet_properties.codeName = f"Sheet{i}"
+    wb.active = 0
+    wb.worksheets[0].sheet_view.tabSelected = True  # exactly one selected tab, as Excel saves
+    wb.properties.creator = "xlbudget"
+    wb.properties.title = "예산 검토보고서 작업 통합문서"
+    return wb
+
+
+def _fix_core_dates(data: bytes) -> bytes:
+    """docProps/core.xml with fixed created/modified dates (openpyxl stamps 'now')."""
+    for prefix, uri in _CORE_NS.items():
+        ET.register_namespace(prefix, uri)  # xsi:type values name the dcterms prefix
+    root = fromstring(data)
+    for tag in ("created", "modified"):
+        element = root.find(f"{{{_CORE_NS['dcterms']}}}{tag}")
+        if element is None:
+            element = ET.SubElement(
+                root,
+                f"{{{_CORE_NS['dcterms']}}}{tag}",
+                {f"{{{_CORE_NS['xsi']}}}type": "dcterms:W3CDTF"},
+            )
+        element.text = BUILD_TIMESTAMP
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode("utf-8")
+
+
+def build_parts(with_templates: bool = True) -> dict[str, bytes]:
+    """All parts of the finished .xlsm."""
+    wb = build_sheets(with_templates)
+    code_names = [ws.sheet_properties.codeName for ws in wb.worksheets]
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    parts = package.read_parts(buffer.getvalue())
+    parts["docProps/core.xml"] = _fix_core_dates(parts["docProps/core.xml"])
+    parts[package.VBA_PART] = build_vba_project(vba_modules(code_names))
+    parts[package.CUSTOM_UI_PART] = ribbon_xml()
+    return package.ensure_ribbon_and_vba(parts)
+
+
+def build_bytes(with_templates: bool = True) -> bytes:
+    """The .xlsm as bytes (identical for identical sources)."""
+    return package.to_bytes(build_parts(with_templates))
+
+
+def build_workbook(path: str | Path, with_templates: bool = True) -> Path:
+    """Write the .xlsm to ``path`` atomically and return the path."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsm":
+        raise ValueError(f"{path}: the workbook carries macros, so its name must end in .xlsm")
+    package.write_parts(build_parts(with_templates), path)
+    return path

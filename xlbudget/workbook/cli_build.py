@@ -1,0 +1,59 @@
+"""``xlbudget build-workbook``: write the bundled .xlsm from the text sources."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..cli import EXIT_BAD_INPUT, EXIT_OK, command
+
+WORKBOOK_NAME = "budget_review.xlsm"
+
+
+def repo_root() -> Path | None:
+    """The source checkout this package runs from, or None for an installed package."""
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "workbook").is_dir():
+        return root
+    return None
+
+
+def default_output() -> Path | None:
+    """workbook/budget_review.xlsm of the checkout, else of the current directory if it has one."""
+    root = repo_root()
+    if root is not None:
+        return root / "workbook" / WORKBOOK_NAME
+    here = Path.cwd() / "workbook"
+    return here / WORKBOOK_NAME if here.is_dir() else None
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help=f"출력 파일(.xlsm) | output path (default: workbook/{WORKBOOK_NAME} of the checkout)",
+    )
+
+
+@command("build-workbook", "작업 통합문서(.xlsm) 만들기 | build the bundled workbook")(_configure)
+def run_build(args: argparse.Namespace) -> int:
+    from .build import build_workbook
+
+    target = args.output or default_output()
+    if target is None:
+        print(
+            "출력 경로를 -o 로 지정하세요(저장소 밖에서는 기본 경로가 없습니다) | "
+            "give the output path with -o",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        path = build_workbook(target)
+    except (ValueError, OSError) as exc:
+        print(f"통합문서를 만들지 못했습니다 | build failed: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{path} 작성 완료 | written")
+    return EXIT_OK

@@ -1,0 +1,257 @@
+"""The bundled workbook's data sheets: the seed tables as Excel Tables, 설정, xlwings.conf.
+
+Each input sheet holds one named Excel Table (``schema.TABLES[k].table``) with the report's
+figures exactly as printed, errors included: the workbook is the document under review, so
+the builder never recomputes or corrects a submitted number.  Layout: caption in row 1,
+unit line in row 2, table header in row 4 (readers find tables by name and headers, so the
+position is a convention, not a contract).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import schema, seed
+from ..core.numformat import AMOUNT_FORMAT, RATE_FORMAT, RATE_PCT_FORMAT
+
+CAPTION_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 4
+FIRST_DATA_ROW = HEADER_ROW + 1
+#: Input sheets in workbook order (schema keys; 설정 is written separately).
+INPUT_KEYS = ("세입", "세출", "사업별증감", "통계목증감", "집행현황", "정보화사업")
+#: Rates of 세입 print without a percent sign in the report; the other tables print "%".
+PLAIN_RATE_TABLES = frozenset({"세입"})
+TABLE_STYLE = "TableStyleMedium2"
+DATE_FORMAT = "yyyy-mm-dd"
+_WRAP_COLUMNS = frozenset({"산출내역", "증감사유"})
+_MAX_WIDTH, _WRAP_WIDTH = 48, 42
+_FORMULA_START = ("=", "+", "-", "@")
+
+#: xlwings.conf sheet: the keys xlwings' standalone VBA module reads (GetConfig upper-cases
+#: both sides), in the order of xlwings' own quickstart_standalone.xlsm, plus our UDF module.
+XLWINGS_CONF: tuple[tuple[str, Any], ...] = (
+    ("Interpreter_Win", "python"),
+    ("Interpreter_Mac", None),
+    ("PYTHONPATH", None),
+    ("Conda Path", None),
+    ("Conda Env", None),
+    ("UDF Modules", "xlbudget.udfs"),
+    ("Debug UDFs", False),
+    ("Use UDF Server", False),
+    ("Show Console", False),
+)
+XLWINGS_CONF_NOTE = (
+    "xlwings 설정: A열 키, B열 값(A1부터 빈 줄 없이). Python이 PATH에 없으면 Interpreter_Win에 "
+    "python.exe의 전체 경로를 적으세요(예: C:\\Users\\이름\\AppData\\Local\\Programs\\Python\\"
+    "Python311\\python.exe). 줄을 지우면 %USERPROFILE%\\.xlwings\\xlwings.conf 의 값을 씁니다."
+)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """Where a written table landed (1-based rows/columns), for formulas that point into it."""
+
+    sheet: str
+    table: str
+    columns: tuple[str, ...]
+    first_row: int  # first data row
+    last_row: int
+
+    def cell(self, column: str, data_index: int) -> str:
+        """Absolute-free A1 address of ``column`` in the ``data_index``-th data row (0-based)."""
+        col = get_column_letter(self.columns.index(column) + 1)
+        return f"{col}{self.first_row + data_index}"
+
+    def ref(self, column: str, data_index: int) -> str:
+        """Sheet-qualified address, e.g. ``'세입'!F5``."""
+        return f"{quote_sheetname(self.sheet)}!{self.cell(column, data_index)}"
+
+
+def unit_line(spec: schema.TableSpec) -> str:
+    """The unit line printed above a table: "(단위 : 백만원, %)" / "(단위 : 천원)"."""
+    if not spec.unit:
+        return ""
+    return f"(단위 : {spec.unit}, %)" if spec.rates else f"(단위 : {spec.unit})"
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units: Hangul and other wide characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def cell_value(value: Any) -> Any:
+    """A seed value as a cell value: NaN/"" → empty, integral floats → int, text kept."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() else value
+    if isinstance(value, str):
+        return value if value != "" else None
+    if hasattr(value, "item"):  # numpy scalar
+        return cell_value(value.item())
+    return value
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Write a value; text that looks like a formula stays text (never evaluated)."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+    return cell
+
+
+def _number_format(spec: schema.TableSpec, column: str) -> str | None:
+    if column in spec.rates:
+        return RATE_FORMAT if spec.key in PLAIN_RATE_TABLES else RATE_PCT_FORMAT
+    if column in spec.numeric:
+        return AMOUNT_FORMAT
+    return None
+
+
+def _display(value: Any, fmt: str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and fmt:
+        digits = 1 if fmt in (RATE_FORMAT, RATE_PCT_FORMAT) else 0
+        sign = "△" if value < 0 else ""
+        return f"{sign}{abs(value):,.{digits}f}" + ("%" if fmt == RATE_PCT_FORMAT else "")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def write_table(
+    ws: Worksheet,
+    spec: schema.TableSpec,
+    frame: pd.DataFrame,
+    *,
+    note: str | None = None,
+) -> TableLayout:
+    """Write caption, unit line, header and rows of ``frame`` as the Excel Table ``spec.table``.
+
+    ``frame`` must have exactly ``spec.columns``.  Widths, wrapping, frozen header and A4
+    print setup are set here so every input sheet prints the same way.
+    """
+    columns = list(spec.columns)
+    if list(frame.columns) != columns:
+        raise ValueError(f"{spec.key}: columns {list(frame.columns)} != schema {columns}")
+    put(ws, CAPTION_ROW, 1, spec.title).font = Font(bold=True, size=12)
+    line = unit_line(spec) or note
+    if line:
+        put(ws, UNIT_ROW, 1, line)
+    widths = [text_width(c) + 4 for c in columns]  # header plus the filter button
+    for j, column in enumerate(columns, start=1):
+        cell = put(ws, HEADER_ROW, j, column)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    formats = [_number_format(spec, c) for c in columns]
+    for i, values in enumerate(frame.itertuples(index=False, name=None)):
+        row = FIRST_DATA_ROW + i
+        for j, (raw, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            value = cell_value(raw)
+            cell = put(ws, row, j, value)
+            if fmt:
+                cell.number_format = fmt
+            elif isinstance(value, (dt.date, dt.datetime)):
+                cell.number_format = DATE_FORMAT
+            if columns[j - 1] in _WRAP_COLUMNS:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            text = _display(value, fmt)
+            longest = max((text_width(t) for t in text.split("\n")), default=0)
+            widths[j - 1] = max(widths[j - 1], longest + 2)
+    last_row = FIRST_DATA_ROW + max(len(frame), 1) - 1
+    last_col = get_column_letter(len(columns))
+    table = Table(displayName=spec.table, ref=f"A{HEADER_ROW}:{last_col}{last_row}")
+    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+    ws.add_table(table)
+    for j, (column, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        limit = _WRAP_WIDTH if column in _WRAP_COLUMNS else _MAX_WIDTH
+        ws.column_dimensions[get_column_letter(j)].width = min(width, limit)
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    setup_print(ws, f"A1:{last_col}{last_row}", landscape=len(columns) > 6)
+    return TableLayout(ws.title, spec.table, tuple(columns), FIRST_DATA_ROW, last_row)
+
+
+def setup_print(ws: Worksheet, area: str, landscape: bool) -> None:
+    """A4, fit to one page wide, header row repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_area = area
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+
+
+def write_input_sheets(wb: Workbook) -> dict[str, TableLayout]:
+    """One sheet per seed table (schema order), each created at the end of ``wb``."""
+    layouts = {}
+    for key in INPUT_KEYS:
+        spec = schema.TABLES[key]
+        ws = wb.create_sheet(spec.sheet)
+        layouts[key] = write_table(ws, spec, seed.load(key))
+    return layouts
+
+
+def setting_value(key: str, text: str) -> Any:
+    """A 설정 value typed for Excel: ISO dates → date, integers/decimals → numbers."""
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if not math.isfinite(number):
+        return text
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def write_settings_sheet(wb: Workbook) -> TableLayout:
+    """설정 with tbl_settings and the workbook-level names pointing at its 값 cells."""
+    spec = schema.TABLES["설정"]
+    ws = wb.create_sheet(spec.sheet)
+    frame = seed.load("설정")
+    typed = frame.copy().astype(object)
+    typed["값"] = [setting_value(k, v) for k, v in zip(frame["항목"], frame["값"], strict=True)]
+    layout = write_table(ws, spec, typed, note="값을 바꾸면 검토서 작성·미집행 표시에 반영됩니다.")
+    items = list(frame["항목"])
+    for name, item in schema.NAMED_SETTINGS.items():
+        address = layout.cell("값", items.index(item))
+        col, row = address.rstrip("0123456789"), address[len(address.rstrip("0123456789")) :]
+        wb.defined_names[name] = DefinedName(
+            name, attr_text=f"{quote_sheetname(ws.title)}!${col}${row}"
+        )
+    return layout
+
+
+def write_xlwings_conf(wb: Workbook) -> Worksheet:
+    """The ``xlwings.conf`` sheet (xlwings convention: key in A, value in B, from A1, no header)."""
+    ws = wb.create_sheet(schema.XLWINGS_CONF_SHEET)
+    for i, (key, value) in enumerate(XLWINGS_CONF, start=1):
+        put(ws, i, 1, key)
+        put(ws, i, 2, value)
+    put(ws, 1, 4, XLWINGS_CONF_NOTE).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["D"].width = 60
+    return ws
