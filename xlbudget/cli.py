@@ -97,4 +97,8 @@ def _load_commands() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as ``python -m xlbudget.cli``: commands register on the importable module, not on
+    # this __main__ copy, so hand over to it.
+    from xlbudget.cli import main as package_main
+
+    sys.exit(package_main())

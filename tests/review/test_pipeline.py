@@ -68,8 +68,10 @@ def test_findings_on_seed(reviewed) -> None:
 
 def test_flagged_lines_equal_independent_recomputation(reviewed) -> None:
     _, _, result = reviewed
-    got = [(f["department"], f["project"], f["item"], Decimal(repr(f["unspent_rate"])))
-           for f in result.plan.flagged]
+    got = [
+        (f["department"], f["project"], f["item"], Decimal(repr(f["unspent_rate"])))
+        for f in result.plan.flagged
+    ]
     assert got == expected_flagged()
     assert len(got) == 61
 
@@ -118,8 +120,9 @@ def test_review_sheets_written(reviewed) -> None:
 
 def conditional_rules(path: Path, sheet: str) -> list[tuple[str, str]]:
     ws = openpyxl.load_workbook(path)[sheet]
-    return [(str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting
-            for rule in cf.rules]
+    return [
+        (str(cf.sqref), rule.formula[0]) for cf in ws.conditional_formatting for rule in cf.rules
+    ]
 
 
 def test_mark_rules_use_settings_names(reviewed) -> None:
@@ -152,7 +155,8 @@ def test_user_rule_survives_mark(tmp_path: Path) -> None:
     src = tmp_path / "mine.xlsm"
     wb = openpyxl.load_workbook(BUNDLED_WORKBOOK, keep_vba=True)
     wb["집행현황"].conditional_formatting.add(
-        "A5:A10", FormulaRule(formula=["LEN($A5)>3"], fill=PatternFill("solid", "00FF00")))
+        "A5:A10", FormulaRule(formula=["LEN($A5)>3"], fill=PatternFill("solid", "00FF00"))
+    )
     wb.save(src)
     out = review_file(src, tmp_path / "out.xlsm", ("mark",)).output
     out2 = review_file(out, tmp_path / "out2.xlsm", ("mark",)).output
@@ -174,8 +178,12 @@ def edited(tmp_path: Path, changes: dict[tuple[str, str], object]) -> Path:
 def header_cell(path: Path, sheet: str, header: str, label: str) -> str:
     """A1 of the cell in column ``header`` on the first row whose cells contain ``label``."""
     ws = openpyxl.load_workbook(path)[sheet]
-    columns = {c.value: c.column_letter for row in ws.iter_rows(max_row=10) for c in row
-               if isinstance(c.value, str)}
+    columns = {
+        c.value: c.column_letter
+        for row in ws.iter_rows(max_row=10)
+        for c in row
+        if isinstance(c.value, str)
+    }
     for row in ws.iter_rows():
         if any(c.value == label for c in row):
             return f"{columns[header]}{row[0].row}"
@@ -186,8 +194,9 @@ def test_real_errors_are_caught(tmp_path: Path) -> None:
     rate = header_cell(BUNDLED_WORKBOOK, "세출", "증감율_기정", "행정운영경비")
     balance = header_cell(BUNDLED_WORKBOOK, "집행현황", "지출잔액", "엠보팅 서비스 운영")
     unspent = header_cell(BUNDLED_WORKBOOK, "집행현황", "불용률", "엠보팅 서비스 운영")
-    path = edited(tmp_path, {("세출", rate): 3.0, ("집행현황", balance): 1805,
-                             ("집행현황", unspent): "△5"})
+    path = edited(
+        tmp_path, {("세출", rate): 3.0, ("집행현황", balance): 1805, ("집행현황", unspent): "△5"}
+    )
     result = review_file(path, steps=("check",), write=False)
     got = {(f.sheet, f.cell, f.rule) for f in result.plan.findings}
     assert ("세출", rate, "RATE") in got
@@ -227,8 +236,17 @@ def test_cli_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     payload = json.loads(capsys.readouterr().out)
     assert payload["output"].endswith("b.review.xlsm")
     assert len(payload["flagged"]) == 61
-    assert set(payload["flagged"][0]) == {"sheet", "row", "department", "project", "item",
-                                          "budget", "obligations", "spent", "unspent_rate"}
+    assert set(payload["flagged"][0]) == {
+        "sheet",
+        "row",
+        "department",
+        "project",
+        "item",
+        "budget",
+        "obligations",
+        "spent",
+        "unspent_rate",
+    }
     assert {"sheet", "cell", "rule", "severity", "message"} == set(payload["findings"][0])
     assert any("0.5% 감액된 수준" in s for s in payload["sentences"])
     assert main(["check", str(tmp_path / "missing.xlsm")]) == 2

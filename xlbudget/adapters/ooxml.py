@@ -55,20 +55,33 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+
 def list_tables(archive: zipfile.ZipFile) -> list[TableRef]:
-    """Every Excel Table with its sheet and 0-based bounds (header row first)."""
+    """Every Excel Table with its sheet and 0-based bounds (header row first).
+
+    Tables are found through each sheet's relationships, so the (possibly huge) sheet XML
+    itself is never parsed here.
+    """
+    names = set(archive.namelist())
     tables = []
     for sheet, part in sheet_parts(archive).items():
-        if part not in archive.namelist():
+        folder, name = posixpath.split(part)
+        rels_name = posixpath.join(folder, "_rels", name + ".rels")
+        if rels_name not in names:
             continue
-        root = SafeET.fromstring(archive.read(part))
-        rels = _rels(archive, part)
-        for tp in root.findall("m:tableParts/m:tablePart", NS):
-            table_part = rels.get(tp.get(R_ID, ""))
-            if not table_part or table_part not in archive.namelist():
+        root = SafeET.fromstring(archive.read(rels_name))
+        for rel in root.findall("rel:Relationship", NS):
+            if rel.get("Type") != TABLE_REL or rel.get("TargetMode") == "External":
+                continue
+            table_part = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
+            if table_part not in names:
                 continue
             table = SafeET.fromstring(archive.read(table_part))
             min_col, min_row, max_col, max_row = range_boundaries(table.get("ref", "A1:A1"))
-            name = table.get("displayName") or table.get("name") or ""
-            tables.append(TableRef(name, sheet, min_row - 1, min_col - 1, max_row - 1, max_col - 1))
+            display = table.get("displayName") or table.get("name") or ""
+            tables.append(
+                TableRef(display, sheet, min_row - 1, min_col - 1, max_row - 1, max_col - 1)
+            )
     return tables

@@ -8,7 +8,10 @@ touched unless the caller asks for the same path, and a failure midway leaves no
 
 from __future__ import annotations
 
+import io
 import os
+import re
+from copy import copy
 import tempfile
 import zipfile
 from dataclasses import replace
@@ -37,51 +40,75 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def open_package(path: Path) -> zipfile.ZipFile:
-    """Open the file as an OOXML zip, with a clear error for anything else."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except FileNotFoundError:
-        raise InputError(f"파일이 없습니다: {path}") from None
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(
-            f"엑셀 통합 문서(.xlsx/.xlsm)가 아니거나 손상된 파일입니다: {path} ({exc})"
-        ) from None
-    _check_sizes(archive, path)
+    """Open the file as an OOXML zip, after the hostile-input checks of :mod:`xlbudget.safety`.
+
+    Everything is refused here, before openpyxl, ``ooxml`` or calamine parse a byte: a file
+    that is not a zip (encrypted, old .xls, HTML), a zip bomb, a damaged part, a DTD in any
+    XML part, a sheet too large for calamine's dense grid.
+    """
+    from .. import safety
+
+    path = Path(path)
+    archive = safety.vet(path)
     if "xl/workbook.xml" not in archive.namelist():
+        names = archive.namelist()
         archive.close()
-        raise InputError(f"엑셀 통합 문서가 아닙니다(xl/workbook.xml 없음): {path}")
+        kind = "바이너리 통합 문서(.xlsb)" if "xl/workbook.bin" in names else "다른 형식의 zip 파일"
+        raise InputError(
+            f"'{path.name}'은(는) 엑셀 통합 문서(.xlsx/.xlsm)가 아닙니다({kind}, "
+            f"xl/workbook.xml 없음): {path}"
+        )
     return archive
 
 
 def _check_sizes(archive: zipfile.ZipFile, path: Path) -> None:
     """Refuse a zip bomb by its declared sizes, before anything is inflated."""
-    from ..workbook.package import MAX_RATIO, MAX_TOTAL_BYTES
+    from .. import safety
 
-    infos = archive.infolist()
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
-    if total > MAX_TOTAL_BYTES or total > max(packed, 1) * MAX_RATIO:
+    try:
+        safety.check_archive(archive, path)
+    except InputError:
         archive.close()
-        raise InputError(
-            f"압축을 풀면 비정상적으로 커지는 파일입니다(zip bomb 의심): {path} "
-            f"({total:,} 바이트, 압축률 {total / max(packed, 1):.0f}배)"
-        )
+        raise
+
+
+#: Characters XML 1.0 cannot hold; calamine decodes them from ``_x0001_`` escapes, and
+#: openpyxl refuses to write them, so a value that carries one could never be saved.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean_value(value: Any) -> Any:
+    if value == "":
+        return None
+    if isinstance(value, str) and _ILLEGAL_XML.search(value):
+        return _ILLEGAL_XML.sub("", value)
+    return value
 
 
 def read_values(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet's cell values from (0, 0), as calamine reads them (cached formula values)."""
+    """Every sheet's cell values from (0, 0), as calamine reads them (cached formula values).
+
+    Call it on a file that :func:`open_package` accepted: calamine is native code, and a
+    file it cannot handle may take the process down rather than raise.
+    """
     from python_calamine import CalamineWorkbook
 
+    path = Path(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise InputError(f"통합 문서를 읽을 수 없습니다: {path} ({exc})") from None
-    out = {}
-    for name in book.sheet_names:
-        sheet = book.get_sheet_by_name(name)
-        out[name] = [
-            [None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)
-        ]
+        out = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            out[name] = [
+                [_clean_value(v) for v in row]
+                for row in sheet.to_python(skip_empty_area=False)
+            ]
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # calamine's Rust panics are BaseExceptions
+        raise InputError(
+            f"'{path.name}'의 셀 값을 읽을 수 없습니다: {path} ({type(exc).__name__}: {exc})"
+        ) from None
     return out
 
 
@@ -182,6 +209,9 @@ def _write_sheet(wb: Any, sheet: SheetPlan) -> None:
     if sheet.after and sheet.after in wb.sheetnames:
         index = wb.sheetnames.index(sheet.after) + 1
     ws = wb.create_sheet(sheet.name, index)
+    # Styling a cell through openpyxl's descriptors hashes every style object (slow for tens of
+    # thousands of cells); style one cell per distinct style, then copy its style ids.
+    styled: dict[tuple, Any] = {}
     for write in sheet.cells:
         cell = ws.cell(row=write.row + 1, column=write.col + 1)
         if write.formula:
@@ -190,7 +220,13 @@ def _write_sheet(wb: Any, sheet: SheetPlan) -> None:
             set_text(cell, write.value)
         else:
             cell.value = write.value
-        apply_style(cell, write)
+        key = (write.bold, write.font_size, write.fill, write.align, write.wrap, write.border,
+               write.number_format)
+        if key in styled:
+            cell._style = copy(styled[key])
+        else:
+            apply_style(cell, write)
+            styled[key] = copy(cell._style)
     for col, width in sheet.col_widths.items():
         ws.column_dimensions[get_column_letter(col + 1)].width = width
     for r1, c1, r2, c2 in sheet.merges:
@@ -265,11 +301,14 @@ def apply_plan(plan: Plan, wb: Any) -> None:
 
 def load_for_writing(path: Path) -> Any:
     """openpyxl workbook of ``path``, keeping the VBA project of an .xlsm."""
+    path = Path(path)
     preflight(path)
     try:
         return load_workbook(
             path, keep_vba=path.suffix.lower() in (".xlsm", ".xltm"), rich_text=True
         )
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
     except Exception as exc:
         raise InputError(
             f"통합 문서를 열 수 없습니다: {path} ({type(exc).__name__}: {exc})"
@@ -277,20 +316,31 @@ def load_for_writing(path: Path) -> Any:
 
 
 def save(wb: Any, out: Path) -> Path:
-    """Save atomically: to a temp file beside ``out``, repair the package, then rename."""
+    """Save atomically: serialize in memory, repair the package, then temp file + rename.
+
+    Nothing is written beside ``out`` until the whole package exists, and then only a temp
+    file that :func:`write_parts` renames over ``out`` or removes: a crash or a full disk
+    leaves the input and an earlier ``out`` as they were.  Every failure is an OutputError
+    that says so.
+    """
+    from .. import safety
     from ..workbook.package import ensure_ribbon_and_vba, read_parts, write_parts
 
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".xlbudget-", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
+    if safety.is_read_only(out):
+        raise safety.OutputError(
+            f"결과 파일이 읽기 전용이라 덮어쓸 수 없습니다: {out}. 읽기 전용 속성을 끄거나 "
+            "다른 이름(-o)으로 저장하십시오. 원본과 기존 결과 파일은 바뀌지 않았습니다."
+        )
     try:
-        wb.save(tmp)
-        parts = ensure_ribbon_and_vba(read_parts(Path(tmp)))
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        parts = ensure_ribbon_and_vba(read_parts(buffer.getvalue()))
         write_parts(parts, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        raise safety.output_error(exc, out) from exc
     return out
 
 
@@ -311,15 +361,18 @@ def preflight(path: Path) -> None:
     """Refuse, with a clear message, a workbook whose parts openpyxl would silently lose."""
     from defusedxml import ElementTree as SafeET
 
+    from .. import safety
+
+    path = Path(path)
+    dropped = _DROPPED + safety.MORE_DROPPED
     with open_package(path) as archive:
         names = archive.namelist()
-        lost = sorted({label for prefix, label in _DROPPED for n in names if n.startswith(prefix)})
+        lost = sorted({label for prefix, label in dropped for n in names if n.startswith(prefix)})
         for name in names:
             if name.startswith("xl/drawings/drawing") and name.endswith(".xml"):
                 root = SafeET.fromstring(archive.read(name))
+                lost += safety.drawing_losses(root)
                 tags = {el.tag.rsplit("}", 1)[-1] for el in root.iter()}
-                if tags & {"sp", "grpSp", "cxnSp"}:
-                    lost.append("도형·텍스트 상자")
                 if "pic" in tags and not _has_pillow():
                     lost.append("그림(Pillow 미설치)")
     if lost:

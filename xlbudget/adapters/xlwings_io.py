@@ -2,26 +2,31 @@
 
 Values go to Excel in bulk, one 2-D write per generated sheet (each cell-by-cell call would
 cross into Excel).  Text that starts like a formula is written with a leading apostrophe, so
-Excel keeps it as text.  Conditional formats, borders, column widths and charts need Excel's
-object model (``.api``, Windows); where the engine lacks one (xlwings' remote engine, used in
-tests on Linux), that part is skipped and reported in ``ApplyReport.skipped``.
+Excel keeps it as text.  Number formats, bold, fills, wrapping, merges, row heights and column
+widths go through xlwings' own Range API, which every engine has (the remote engine measures
+column widths in points, Excel in characters: converted).  Conditional formats and charts need
+Excel's object model (``.api``, desktop Excel); where the engine lacks it (xlwings' remote
+engine, used in tests on Linux), that part is skipped and reported in ``ApplyReport.skipped``,
+and the ribbon's message box lists it.  Borders are not drawn by this adapter.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from ..review.model import RULE_MARKER, BookData, ChartSpec, Plan, SheetPlan, TableRef
-from ..review.templates import template_from_cells
+from ..review.templates import Style, TemplateSheet, default_templates, template_from_cells
 from ..schema import TEMPLATE_PREFIX
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 XL_EXPRESSION = 2  # XlFormatConditionType.xlExpression
+#: Why a part was skipped, for the user: the engine lacks it, Excel on the desktop has it.
+NEEDS_EXCEL = "이 환경에서는 만들 수 없습니다(Windows용 Excel에서 실행하면 만들어짐)"
 
 
 @dataclass
@@ -58,14 +63,71 @@ def read_book(book: Any) -> BookData:
                 for c, v in enumerate(row)
                 if v not in (None, "")
             }
-            templates.append(template_from_cells(name, cells))
+            templates.append(_styled(book.sheets[name], template_from_cells(name, cells)))
     return BookData(sheets, tables, getattr(book, "name", ""), templates)
+
+
+def _styled(sheet: Any, template: TemplateSheet) -> TemplateSheet:
+    """A template read as values, with the styles its output cells should get.
+
+    Values come in bulk, formats do not: the remote engine cannot read them at all, and on
+    Windows each is one call into Excel.  So every cell first takes the style of the default
+    template's cell with the same text (at the same place, else anywhere in that template:
+    a row inserted above does not lose the formats), and the sheet its column widths and
+    orientation; then, where the engine can, Excel's own number format and bold override it,
+    so a format the user changed in the 양식_ sheet wins.
+    """
+    default = next((t for t in default_templates() if t.name == template.name), None)
+    if default is not None:
+        at = {(c.row, c.col, c.value): c.style for c in default.cells}
+        by_text: dict[Any, Style] = {}
+        for c in default.cells:
+            by_text.setdefault(c.value, c.style)
+        template.cells = [
+            replace(c, style=at.get((c.row, c.col, c.value)) or by_text.get(c.value) or c.style)
+            for c in template.cells
+        ]
+        template.col_widths = template.col_widths or dict(default.col_widths)
+        template.landscape = default.landscape
+        template.title_rows = default.title_rows
+    try:
+        cells = []
+        for c in template.cells:
+            target = sheet.range((c.row + 1, c.col + 1))
+            fmt = target.number_format
+            number_format = None if fmt in (None, "General", "G/표준") else fmt
+            cells.append(
+                replace(
+                    c,
+                    style=replace(
+                        c.style,
+                        number_format=number_format or c.style.number_format,
+                        bold=bool(target.font.bold) or c.style.bold,
+                    ),
+                )
+            )
+        template.cells = cells
+    except (NotImplementedError, AttributeError, TypeError):
+        pass  # an engine without format reads (remote): the defaults above stand
+    return template
 
 
 def _cell_value(value: Any, formula: bool) -> Any:
     if isinstance(value, str) and not formula and value.startswith(FORMULA_STARTS):
         return "'" + value  # Excel's own way of saying "this is text"
     return value
+
+
+def _is_remote(book: Any) -> bool:
+    try:
+        return book.app.engine.name == "remote"
+    except AttributeError:
+        return False
+
+
+def _width(width: float, points: bool) -> float:
+    """A column width in characters (Excel's unit, the plan's) or in points (Office Scripts)."""
+    return round((width * 7 + 5) * 0.75, 2) if points else width
 
 
 def _write_sheet(book: Any, sheet: SheetPlan, report: ApplyReport) -> None:
@@ -81,29 +143,49 @@ def _write_sheet(book: Any, sheet: SheetPlan, report: ApplyReport) -> None:
     width = max(c.col for c in sheet.cells) + 1
     grid: list[list[Any]] = [[None] * width for _ in range(height)]
     formats: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    fills: dict[str, list[tuple[int, int]]] = defaultdict(list)
     bold: list[tuple[int, int]] = []
+    wrap: list[tuple[int, int]] = []
     for cell in sheet.cells:
         grid[cell.row][cell.col] = _cell_value(cell.value, cell.formula)
         if cell.number_format:
             formats[cell.number_format].append((cell.row, cell.col))
         if cell.bold:
             bold.append((cell.row, cell.col))
+        if cell.wrap:
+            wrap.append((cell.row, cell.col))
+        if cell.fill:
+            fills[cell.fill].append((cell.row, cell.col))
     ws.range("A1").value = grid
     for number_format, cells in formats.items():
         for ref in _runs(cells):
             ws.range(ref).number_format = number_format
+    points = _is_remote(book)
     try:
         for ref in _runs(bold):
             ws.range(ref).font.bold = True
         for col, w in sheet.col_widths.items():
-            ws.range(f"{get_column_letter(col + 1)}:{get_column_letter(col + 1)}").column_width = w
-    except (NotImplementedError, AttributeError) as exc:
-        report.skipped.append(f"{sheet.name}: 글꼴·열 너비 ({exc})")
+            letter = get_column_letter(col + 1)
+            ws.range(f"{letter}:{letter}").column_width = _width(w, points)
+    except (NotImplementedError, AttributeError):
+        report.skipped.append(f"{sheet.name}: 굵은 글꼴·열 너비 — {NEEDS_EXCEL}")
+    try:
+        for color, cells in fills.items():
+            for ref in _runs(cells):
+                ws.range(ref).color = f"#{color[-6:]}"
+        for ref in _runs(wrap):
+            ws.range(ref).wrap_text = True
+        for r1, c1, r2, c2 in sheet.merges:
+            ws.range((r1 + 1, c1 + 1), (r2 + 1, c2 + 1)).merge()
+        for row, height in sheet.row_heights.items():
+            ws.range(f"{row + 1}:{row + 1}").row_height = height
+    except (NotImplementedError, AttributeError):
+        report.skipped.append(f"{sheet.name}: 채우기·줄 바꿈·셀 병합·행 높이 — {NEEDS_EXCEL}")
     for spec in sheet.charts:
         try:
             _add_chart(ws, spec)
-        except (NotImplementedError, AttributeError) as exc:
-            report.skipped.append(f"{sheet.name}: 차트 '{spec.title}' ({exc})")
+        except (NotImplementedError, AttributeError):
+            report.skipped.append(f"{sheet.name}: 차트 '{spec.title}' — {NEEDS_EXCEL}")
 
 
 def _add_chart(ws: Any, spec: ChartSpec) -> None:
@@ -159,8 +241,9 @@ def _apply_rules(book: Any, plan: Plan, report: ApplyReport) -> None:
             r, g, b = (int(rule.fill[i : i + 2], 16) for i in (0, 2, 4))
             condition.Interior.Color = r + g * 256 + b * 65536  # Excel's BGR integer
             condition.StopIfTrue = rule.stop
-    except (NotImplementedError, AttributeError) as exc:
-        report.skipped.append(f"조건부 서식 {len(plan.rules)}개: 이 엔진에서는 쓸 수 없음 ({exc})")
+    except (NotImplementedError, AttributeError):
+        sheets = ", ".join(sorted(plan.rule_sheets))
+        report.skipped.append(f"{sheets}: 조건부 서식 {len(plan.rules)}개 — {NEEDS_EXCEL}")
 
 
 def _define_names(book: Any, names: dict[str, str], report: ApplyReport) -> None:
@@ -169,8 +252,8 @@ def _define_names(book: Any, names: dict[str, str], report: ApplyReport) -> None
         for name, target in names.items():
             if name not in existing:
                 book.names.add(name, "=" + target)
-    except (NotImplementedError, AttributeError) as exc:
-        report.skipped.append(f"이름 정의: 이 엔진에서는 쓸 수 없음 ({exc})")
+    except (NotImplementedError, AttributeError):
+        report.skipped.append(f"이름 정의 {', '.join(names)} — {NEEDS_EXCEL}")
 
 
 def apply_plan(plan: Plan, book: Any) -> ApplyReport:

@@ -14,6 +14,8 @@ from .files import review_file
 from .read import InputError
 
 BUNDLED = Path("workbook") / "budget_review.xlsm"
+#: Start of the message for an unexpected error (tests look for it: it means a bug).
+INTERNAL_ERROR = "오류: 예상하지 못한 문제로 중단했습니다:"
 
 
 def _configure(parser: argparse.ArgumentParser, writes: bool = True) -> None:
@@ -60,6 +62,16 @@ def _run(args: argparse.Namespace, steps: tuple[str, ...]) -> int:
         return EXIT_BAD_INPUT
     except OSError as exc:
         print(f"오류: 파일을 처리할 수 없습니다: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        print(f"오류: 메모리가 부족해 중단했습니다: {args.workbook}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug must still end in one clear line, not a traceback
+        print(
+            f"{INTERNAL_ERROR} {args.workbook} ({type(exc).__name__}: {exc}). "
+            "원본은 바뀌지 않았습니다. 이 메시지와 파일을 담당자에게 알려 주십시오.",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     plan = result.plan
     errors = [f for f in plan.findings if f.severity == "오류"]

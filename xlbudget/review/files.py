@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..adapters import openpyxl_io
+from ..safety import OutputError, is_read_only, output_error
 from .engine import STEPS, build_plan
 from .model import Plan
 from .read import InputError
@@ -47,6 +48,10 @@ def review_file(
     if src.suffix.lower() not in (".xlsx", ".xlsm", ".xltx", ".xltm"):
         raise InputError(f"엑셀 통합 문서(.xlsx, .xlsm)가 아닙니다: {src}")
     writes = write and any(s in steps for s in ("mark", "fill"))
+    target = None
+    if writes:
+        target = src if in_place else Path(out) if out else default_output(src)
+        check_target(src, target, in_place)
     wb = None
     if writes:
         say("통합 문서 여는 중…")
@@ -55,16 +60,64 @@ def review_file(
     book = openpyxl_io.read_book(src, wb)
     say("점검·계산 중…")
     plan = build_plan(book, steps)
-    if not writes:
+    if target is None:
         return Result(plan, None)
-    target = src if in_place else Path(out) if out else default_output(src)
-    if target.resolve() == src.resolve():
-        if not in_place:
-            raise InputError(f"출력 파일이 입력과 같습니다: {src} (덮어쓰려면 --in-place)")
+    if in_place:
         backup = src.with_name(f"{src.stem}.backup{src.suffix}")
-        shutil.copy2(src, backup)
+        copy_atomic(src, backup)
         say(f"백업: {backup}")
     say("결과 쓰는 중…")
     openpyxl_io.apply_plan(plan, wb)
     openpyxl_io.save(wb, target)
     return Result(plan, target)
+
+
+_MACRO = (".xlsm", ".xltm")
+
+
+def check_target(src: Path, target: Path, in_place: bool) -> None:
+    """Refuse an output path that cannot work, before the slow load: say why, touch nothing."""
+    if target.resolve() == src.resolve() and not in_place:
+        raise InputError(f"출력 파일이 입력과 같습니다: {src} (덮어쓰려면 --in-place)")
+    suffix = target.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+        raise InputError(f"출력 파일은 .xlsx 또는 .xlsm 이어야 합니다: {target}")
+    if (suffix in _MACRO) != (src.suffix.lower() in _MACRO):
+        kind = "매크로 통합 문서(.xlsm)" if src.suffix.lower() in _MACRO else "통합 문서(.xlsx)"
+        raise InputError(
+            f"입력이 {kind}이므로 출력도 같은 확장자({src.suffix})여야 엑셀에서 열립니다: {target}"
+        )
+    if target.is_dir():
+        raise OutputError(f"출력 경로가 폴더입니다: {target} (파일 이름을 지정하십시오)")
+    if is_read_only(target):
+        raise OutputError(
+            f"결과 파일이 읽기 전용이라 덮어쓸 수 없습니다: {target}. 읽기 전용 속성을 끄거나 "
+            "다른 이름(-o)으로 저장하십시오."
+        )
+    for parent in target.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OutputError(
+                    f"출력 폴더 경로 중간에 같은 이름의 파일이 있어 저장할 수 없습니다: {parent}"
+                )
+            break
+
+
+def copy_atomic(src: Path, dst: Path) -> None:
+    """Copy ``src`` to ``dst`` through a temp file and a rename: never a half backup."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh, open(src, "rb") as source:
+            shutil.copyfileobj(source, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        shutil.copystat(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise output_error(exc, dst) from exc
+        raise

@@ -80,25 +80,38 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
         if "지출원인행위액" in frame
         else np.full(len(frame), np.nan)
     )
-    records = []
-    for i in hit:
-        records.append(
-            {
-                "sheet": table.sheet,
-                "row": int(frame["_row"].iat[i]) + 1,
-                "department": frame["담당관"].iat[i] if "담당관" in frame else "",
-                "project": frame["세부사업"].iat[i],
-                "item": frame["통계목"].iat[i],
-                "budget": _num(budget[i]),
-                "obligations": _num(obligated[i]),
-                "spent": _num(spent[i]),
-                "unspent_rate": _num(rate[i]),
-            }
+
+    def column(name: str) -> list[Any]:
+        return frame[name].to_numpy()[hit].tolist() if name in frame else [""] * len(hit)
+
+    rows = (frame["_row"].to_numpy()[hit] + 1).tolist()
+    return [
+        {
+            "sheet": table.sheet,
+            "row": row,
+            "department": dept,
+            "project": project,
+            "item": item,
+            "budget": _num(b),
+            "obligations": _num(o),
+            "spent": _num(s),
+            "unspent_rate": _num(r),
+        }
+        for row, dept, project, item, b, o, s, r in zip(
+            rows,
+            column("담당관"),
+            column("세부사업"),
+            column("통계목"),
+            budget[hit].tolist(),
+            obligated[hit].tolist(),
+            spent[hit].tolist(),
+            rate[hit].tolist(),
+            strict=True,
         )
-    return records
+    ]
 
 
 def _num(value: float) -> float | int | None:
-    if not np.isfinite(value):
+    if value != value or value in (float("inf"), float("-inf")):
         return None
     return int(value) if float(value).is_integer() else float(value)

@@ -16,9 +16,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.money import parse_column
-from ..schema import TABLES, TableSpec, normalize_header
+from ..core.money import ParseError, parse_amount, parse_column
+from ..schema import (
+    FUNCTION_SHEET,
+    REVIEW_PREFIX,
+    TABLES,
+    TEMPLATE_PREFIX,
+    TableSpec,
+    normalize_header,
+)
 from .model import BookData, Finding, TableRef, a1
+
+GENERATED_PREFIXES = (TEMPLATE_PREFIX, REVIEW_PREFIX, FUNCTION_SHEET)
 
 
 class InputError(ValueError):
@@ -62,7 +71,11 @@ def locate(book: BookData, spec: TableSpec) -> TableRef | None:
         if ref.name.lower() == spec.table.lower():
             return ref
     required = {normalize_header(c) for c in spec.required}
-    order = sorted(book.sheets, key=lambda s: s != spec.sheet)  # its usual sheet first
+    # Its usual sheet first; never xlbudget's own sheets, whose headers look like the inputs.
+    order = sorted(
+        (s for s in book.sheets if not s.startswith(GENERATED_PREFIXES)),
+        key=lambda s: s != spec.sheet,
+    )
     for sheet in order:
         rows = book.sheets[sheet]
         for r, row in enumerate(rows[:200]):
@@ -156,9 +169,11 @@ class Settings:
     cells: dict[str, tuple[str, str]]  # 항목 → (sheet, A1 of its 값)
 
     def number(self, key: str, default: float) -> float:
-        value = self.values.get(key)
-        parsed, bad = parse_column([value])
-        return default if bad[0] or np.isnan(parsed[0]) else float(parsed[0])
+        try:
+            parsed = parse_amount(self.values.get(key))
+        except ParseError:
+            return default
+        return default if parsed is None else float(parsed)
 
     def text(self, key: str, default: str = "") -> str:
         value = self.values.get(key)
