@@ -389,6 +389,19 @@ def hide_other_sheets(
         return f'{tag} activeTab="{active}"{m.group(2)}'
 
     body = re.sub(r"(<(?:\w+:)?workbookView\b[^>]*?)(\s*/?>)", view, body, count=1)
+    # LibreOffice still prints a hidden sheet that has a print area: drop those print areas.
+    hidden = {str(i) for i, n in enumerate(names) if n not in keep}
+
+    def print_area(m: re.Match[str]) -> str:
+        local = re.search(r'localSheetId="(\d+)"', m.group(0))
+        return "" if local and local.group(1) in hidden else m.group(0)
+
+    body = re.sub(
+        r'<(?:\w+:)?definedName\b[^>]*name="_xlnm\.Print_Area"[^>]*>.*?</(?:\w+:)?definedName>',
+        print_area,
+        body,
+        flags=re.S,
+    )
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             is_wb = info.filename == "xl/workbook.xml"

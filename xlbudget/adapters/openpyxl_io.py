@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, Reference, Series
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -246,9 +246,11 @@ def _write_sheet(wb: Any, sheet: SheetPlan) -> None:
         chart.title = spec.title
         chart.style = 10
         chart.height, chart.width = 9, 18
-        for col, _first, last, title_row in spec.series:
-            data = Reference(ws, min_col=col + 1, min_row=title_row + 1, max_row=last + 1)
-            chart.add_data(data, titles_from_data=True)
+        chart.x_axis.tickLblPos = "low"  # category labels clear of negative bars
+        for col, first, last, title_row in spec.series:
+            values = Reference(ws, min_col=col + 1, min_row=first + 1, max_row=last + 1)
+            title = ws.cell(row=title_row + 1, column=col + 1).value
+            chart.series.append(Series(values, title=str(title) if title else None))
         cat_col, first, last = spec.categories
         chart.set_categories(
             Reference(ws, min_col=cat_col + 1, min_row=first + 1, max_row=last + 1)

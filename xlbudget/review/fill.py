@@ -27,6 +27,7 @@ from .templates import FOR_RE, TemplateCell, TemplateSheet
 _FOR = re.compile(FOR_RE)
 _ATTR = re.compile(r"^\s*([^\W\d]\w*)\.([^\W\d]\w*)\s*$")
 _CONST_FORMULA = re.compile(r"^\s*f\('([^'\\{}]*(?:\{row\}[^'\\{}]*)*)'\)\s*$")
+_CALC = re.compile(r"^\s*calc\(\s*([^\W\d]\w*)\s*,\s*'([^']*)'\s*,\s*'([^']*)'\s*\)\s*$")
 _EXPR = re.compile(r"^\{\{(?P<expr>(?:(?!\}\}).)*)\}\}$", re.S)
 
 
@@ -37,21 +38,51 @@ class Formula:
     text: str
 
 
+@dataclass(frozen=True)
+class RowRef:
+    """Where a record's row sits in its input table, so a formula can refer to its cells."""
+
+    sheet: str
+    row: int  # 0-based sheet row
+    cols: dict[str, int]  # canonical column → 0-based sheet column (shared by the table)
+
+    def cell(self, column: str) -> str | None:
+        col = self.cols.get(column)
+        if col is None:
+            return None
+        sheet = self.sheet.replace("'", "''")
+        return f"'{sheet}'!${_col(col)}${self.row + 1}"
+
+
 def _records(table: Table | None) -> list[dict[str, Any]]:
     if table is None:
         return []
     frame = table.frame.drop(columns="_row")
     rows = frame.to_dict("records")
-    for row in rows:
+    for row, sheet_row in zip(rows, table.frame["_row"].tolist(), strict=True):
         for key, value in row.items():
             if isinstance(value, float) and not np.isfinite(value):
                 row[key] = None
+        row["_ref"] = RowRef(table.sheet, sheet_row, table.cols)
     return rows
 
 
 def _total(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The table's 수준-0 row (합계/총계), or an empty dict."""
     return next((r for r in rows if r.get("수준") == 0), {})
+
+
+def calc(row: Any, column: str, fallback: str) -> Formula:
+    """The submitted figure of ``row``'s input cell if it is a number, else ``fallback``.
+
+    Review tables show what was submitted (the report reproduces the submitted tables, and
+    the check lists what does not add up); only a figure that is missing is computed.  Both
+    are formulas, so the review follows the input sheet when a number changes in Excel.
+    """
+    ref = row.get("_ref").cell(column) if isinstance(row, dict) and row.get("_ref") else None
+    if ref is None:
+        return Formula("=" + fallback)
+    return Formula(f"=IF(ISNUMBER({ref}),{ref},{fallback})")
 
 
 def change_word(value: float | None) -> str:
@@ -172,7 +203,9 @@ def sentences(
     return out
 
 
-def unspent_rows(flagged: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def unspent_rows(
+    flagged: list[dict[str, Any]], cols: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
     """Display rows of the low-execution table: a department row, then its lines."""
     rows: list[dict[str, Any]] = []
     department, project = None, None
@@ -191,6 +224,7 @@ def unspent_rows(flagged: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "지출원인행위액": line["obligations"],
                 "지출액": line["spent"],
                 "불용률": line["unspent_rate"],
+                "_ref": RowRef(line["sheet"], line["row"] - 1, cols or {}),
             }
         )
         project = line["project"]
@@ -271,6 +305,7 @@ class Renderer:
             "rate": lambda new, base, digits=s.digits: rate_of(new, base, digits),
             "change_word": change_word,
             "f": Formula,
+            "calc": calc,
             "chart": chart,
             "abs": abs,
         }
@@ -295,6 +330,9 @@ class Renderer:
             def fn(v: dict[str, Any]) -> Any:
                 obj = v.get(name)
                 return obj.get(attr) if isinstance(obj, dict) else slow(**v)
+        elif m := _CALC.match(text):
+            row_name, column, fallback = m.groups()
+            fn = lambda v: calc(v.get(row_name), column, fallback)  # noqa: E731
         elif m := _CONST_FORMULA.match(text):
             formula = Formula(m.group(1))
             fn = lambda v: formula  # noqa: E731
@@ -308,10 +346,11 @@ class Renderer:
         self, template: TemplateSheet, cell: TemplateCell, out_row: int, variables: dict[str, Any]
     ) -> CellWrite | None:
         style = cell.style
+        row = variables.get("r")
         base = {
             "number_format": style.number_format,
             "bold": style.bold
-            or bool(isinstance(variables.get("r"), dict) and variables["r"].get("group")),
+            or (isinstance(row, dict) and bool(row.get("group") or row.get("수준") == 0)),
             "fill": style.fill,
             "align": style.align,
             "wrap": style.wrap,
@@ -426,12 +465,16 @@ class Renderer:
             span = cell.style.span
             if span > 1:
                 plan.merges.append((out_row, cell.col, out_row, cell.col + span - 1))
-                if isinstance(write.value, str) and cell.style.wrap:
-                    width = sum(
-                        plan.col_widths.get(c, 9.0) for c in range(cell.col, cell.col + span)
-                    )
-                    lines = math.ceil(len(write.value) * 1.9 / max(width, 1.0))
-                    plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 17.0 * lines)
+            if cell.style.wrap and isinstance(write.value, str) and write.value:
+                # Excel does not grow a row for wrapped text written by a program: estimate
+                # the lines (a Hangul syllable is about two digit widths) and set the height.
+                width = sum(plan.col_widths.get(c, 9.0) for c in range(cell.col, cell.col + span))
+                lines = sum(
+                    math.ceil(max(len(part), 1) * 1.9 / max(width, 1.0))
+                    for part in write.value.split("\n")
+                )
+                if lines > 1:
+                    plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 15.0 * lines)
 
 
 def _col(col: int) -> str:
@@ -468,7 +511,7 @@ def build_context(
         "집행현황": exec_rows,
         "정보화사업": _records(tables.get("정보화사업")),
         "미집행": flagged,
-        "미집행_행": unspent_rows(flagged),
+        "미집행_행": unspent_rows(flagged, exec_table.cols if exec_table else None),
         "미집행_부서": department_rows(exec_table, flagged),
         "점검": [f._asdict() for f in findings],
     }

@@ -105,51 +105,51 @@ class _Sheet:
         return self
 
 
-def _rate_formula(new: str, base: str) -> str:
-    """증감율 as an Excel formula: blank when a figure is missing or the base is 0."""
+def _diff(column: str, new: str, base: str) -> str:
+    """The submitted 증감 (input cell ``column``), or new − base where it is missing."""
+    fallback = f'IF(COUNT({new}{{row}},{base}{{row}})<2,"",{new}{{row}}-{base}{{row}})'
+    return f"{{{{ calc(r, '{column}', '{fallback}') }}}}"
+
+
+def _rate(column: str, new: str, base: str) -> str:
+    """The submitted 증감율, or ROUND((new − base) / base × 100, 1); blank over a 0 base."""
     n, b = f"{new}{{row}}", f"{base}{{row}}"
-    formula = f'=IF(OR(COUNT({n},{b})<2,N({b})=0),"",ROUND(({n}-{b})/{b}*100,1))'
-    return "{{ f('" + formula + "') }}"
+    fallback = f'IF(OR(COUNT({n},{b})<2,N({b})=0),"",ROUND(({n}-{b})/{b}*100,1))'
+    return f"{{{{ calc(r, '{column}', '{fallback}') }}}}"
 
 
-def _diff_formula(new: str, base: str) -> str:
+_SUMMARY_HEAD = ("당초", "기정", "추경", "증감(당초)", "증감(기정)", "증감율(당초)", "증감율(기정)")
+
+
+def _summary_cells() -> tuple[tuple[str, Style], ...]:
+    """당초 … 증감율(기정) of a summary row in columns D…J (D 당초, E 기정, F 추경)."""
     return (
-        f"{{{{ f('=IF(COUNT({new}{{row}},{base}{{row}})<2,\"\",{new}{{row}}-{base}{{row}})') }}}}"
-    )
-
-
-def _summary_block(s: _Sheet, rows: str, label2: str) -> None:
-    """The 세입/세출 summary table: shown figures, recomputed 증감 and 증감율 as formulas."""
-    s.line(
-        None,
-        ("구 분", HEAD),
-        ("", HEAD),
-        ("당초", HEAD),
-        ("기정", HEAD),
-        ("추경", HEAD),
-        ("증감(당초)", HEAD),
-        ("증감(기정)", HEAD),
-        ("증감율(당초)", HEAD),
-        ("증감율(기정)", HEAD),
-    )
-    s.line(
-        f"{{% for r in {rows} %}}",
-        ("{{ r.구분 }}", LABEL),
-        (f"{{{{ r.{label2} }}}}", LABEL),
         ("{{ r.당초 }}", AMT),
         ("{{ r.기정 }}", AMT),
         ("{{ r.추경 }}", AMT),
-        (_diff_formula("F", "D"), AMT),
-        (_diff_formula("F", "E"), AMT),
-        (_rate_formula("F", "D"), PCT),
-        (_rate_formula("F", "E"), PCT),
+        (_diff("증감_당초", "F", "D"), AMT),
+        (_diff("증감_기정", "F", "E"), AMT),
+        (_rate("증감율_당초", "F", "D"), PCT),
+        (_rate("증감율_기정", "F", "E"), PCT),
+    )
+
+
+def _summary_block(s: _Sheet, rows: str) -> None:
+    """The 세입/세출 summary table as submitted; missing 증감/증감율 computed by formulas."""
+    s.line(None, ("구 분", replace(HEAD, span=2)), ("", HEAD), *((h, HEAD) for h in _SUMMARY_HEAD))
+    # 세출 names its account (일반회계, 도시개발특별회계) in 회계; a total repeats no label.
+    s.line(
+        f"{{% for r in {rows} %}}",
+        ("{{ r.회계 or r.구분 }}", LABEL),
+        ("{{ '' if r.세부 in (r.회계, r.구분) else r.세부 }}", LABEL),
+        *_summary_cells(),
     )
 
 
 def _overview() -> TemplateSheet:
     s = _Sheet(
         "양식_개요",
-        {"A": 2, "B": 14, "C": 22, "D": 11, "E": 11, "F": 11, "G": 11, "H": 11, "I": 12, "J": 12},
+        {"A": 2, "B": 20, "C": 22, "D": 11, "E": 11, "F": 11, "G": 11, "H": 11, "I": 12, "J": 12},
         landscape=True,
     )
     s.line(
@@ -161,12 +161,12 @@ def _overview() -> TemplateSheet:
     s.line(None, ("{{ 문장.세입 }}", TEXT), skip=2)
     s.line(None, ("〈{{ 회계연도 }}년도 {{ 회차 }} 추경예산안 세입 규모〉", Style(bold=True)))
     s.line(None, None, None, None, None, None, None, None, None, ("(단위 : 백만원, %)", UNIT))
-    _summary_block(s, "세입", "세부")
+    _summary_block(s, "세입")
     s.blank().line(None, ("2. 세 출", HEADING))
     s.line(None, ("{{ 문장.세출 }}", TEXT), skip=2)
     s.line(None, ("〈{{ 회계연도 }}년도 {{ 회차 }} 추경예산안 세출 규모〉", Style(bold=True)))
     s.line(None, None, None, None, None, None, None, None, None, ("(단위 : 백만원, %)", UNIT))
-    _summary_block(s, "세출", "세부")
+    _summary_block(s, "세출")
     s.blank().line(None, ("{{ 문장.감액내역 }}", TEXT))
     return s.t
 
@@ -174,35 +174,18 @@ def _overview() -> TemplateSheet:
 def _projects() -> TemplateSheet:
     s = _Sheet(
         "양식_사업별",
-        {"A": 2, "B": 16, "C": 34, "D": 12, "E": 12, "F": 12, "G": 12, "H": 12, "I": 12, "J": 12},
+        {"A": 2, "B": 16, "C": 30, "D": 12, "E": 12, "F": 12, "G": 12, "H": 12, "I": 12, "J": 12},
         landscape=True,
     )
     s.line(None, ("○ 추가경정예산 주요 사업별 예산 증감내역", TITLE), skip=2)
     s.line(None, ("{{ 문장.사업별 }}", TEXT), skip=2)
     s.line(None, None, None, None, None, None, None, None, None, ("(단위 : 백만원, %)", UNIT))
-    s.line(
-        None,
-        ("담당관", HEAD),
-        ("세부사업", HEAD),
-        ("당초", HEAD),
-        ("기정", HEAD),
-        ("추경", HEAD),
-        ("증감(당초)", HEAD),
-        ("증감(기정)", HEAD),
-        ("증감율(당초)", HEAD),
-        ("증감율(기정)", HEAD),
-    )
+    s.line(None, ("담당관", HEAD), ("세부사업", HEAD), *((h, HEAD) for h in _SUMMARY_HEAD))
     s.line(
         "{% for r in 사업별 %}",
-        ("{{ r.담당관 }}", LABEL),
-        ("{{ r.세부사업 }}", LABEL),
-        ("{{ r.당초 }}", AMT),
-        ("{{ r.기정 }}", AMT),
-        ("{{ r.추경 }}", AMT),
-        (_diff_formula("F", "D"), AMT),
-        (_diff_formula("F", "E"), AMT),
-        (_rate_formula("F", "D"), PCT),
-        (_rate_formula("F", "E"), PCT),
+        ("{{ r.담당관 }}", WRAP),
+        ("{{ r.세부사업 }}", WRAP),
+        *_summary_cells(),
     )
     s.line(
         None,
@@ -218,22 +201,22 @@ def _projects() -> TemplateSheet:
         ("기정", HEAD),
         ("추경", HEAD),
         ("증감", HEAD),
-        ("산출내역", HEAD),
+        ("산출내역", replace(HEAD, span=3)),
+        ("", HEAD),
         ("", HEAD),
         ("증감사유", HEAD),
-        ("", HEAD),
     )
     s.line(
         "{% for r in 통계목 %}",
         ("{{ r.세부사업 if r.수준 == 0 else '' }}", WRAP),
-        ("{{ r.통계목 }}", LABEL),
+        ("{{ r.통계목 }}", WRAP),
         ("{{ r.기정 }}", AMT),
         ("{{ r.추경 }}", AMT),
-        ("{{ f('=IF(COUNT(E{row},D{row})<2,\"\",E{row}-D{row})') }}", AMT),
-        ("{{ r.산출내역 }}", WRAP),
+        (_diff("증감", "E", "D"), AMT),
+        ("{{ r.산출내역 }}", replace(WRAP, span=3)),
+        ("", WRAP),
         ("", WRAP),
         ("{{ r.증감사유 }}", WRAP),
-        ("", WRAP),
     )
     return s.t
 
@@ -241,11 +224,11 @@ def _projects() -> TemplateSheet:
 def _unspent() -> TemplateSheet:
     s = _Sheet(
         "양식_미집행",
-        {"A": 2, "B": 30, "C": 18, "D": 14, "E": 14, "F": 14, "G": 14, "H": 10},
+        {"A": 2, "B": 34, "C": 18, "D": 14, "E": 14, "F": 14, "G": 14, "H": 11},
         landscape=True,
     )
     s.line(None, ("라. 집행실적 저조 사업에 대한 검토", TITLE), skip=2)
-    s.line(None, ("{{ 문장.미집행 }}", TEXT), skip=2)
+    s.line(None, ("{{ 문장.미집행 }}", replace(TEXT, span=7)), skip=2)
     s.line(
         None,
         (
@@ -264,6 +247,8 @@ def _unspent() -> TemplateSheet:
         ("지출잔액 다=(가-나)", HEAD),
         ("불용률 다/가", HEAD),
     )
+    balance = 'IF(COUNT(D{row})=0,"",N(D{row})-N(F{row}))'
+    unspent = 'IF(N(D{row})=0,"",ROUND((N(D{row})-N(F{row}))/D{row}*100,1))'
     s.line(
         "{% for r in 미집행_행 %}",
         ("{{ r.담당관 if r.group else (r.세부사업 if r.first else '') }}", WRAP),
@@ -271,8 +256,8 @@ def _unspent() -> TemplateSheet:
         ("{{ r.예산현액 }}", AMT),
         ("{{ r.지출원인행위액 }}", AMT),
         ("{{ r.지출액 }}", AMT),
-        ("{{ None if r.group else f('=IF(COUNT(D{row},F{row})<2,\"\",D{row}-F{row})') }}", AMT),
-        ("{{ None if r.group else f('=IF(N(D{row})=0,\"\",ROUND(G{row}/D{row}*100,1))') }}", PCT),
+        (f"{{{{ None if r.group else calc(r, '지출잔액', '{balance}') }}}}", AMT),
+        (f"{{{{ None if r.group else calc(r, '불용률', '{unspent}') }}}}", PCT),
     )
     s.blank().line(None, ("○ 담당관별 집행 현황", HEADING))
     s.line(
@@ -289,16 +274,16 @@ def _unspent() -> TemplateSheet:
         ("{{ r.건수 }}", AMT),
         ("{{ r.예산현액 }}", AMT),
         ("{{ r.지출액 }}", AMT),
-        ("{{ f('=IF(N(D{row})=0,\"\",ROUND(E{row}/D{row}*100,1))') }}", PCT),
+        ("{{ f('=IF(N(D{row})=0,\"\",ROUND(N(E{row})/D{row}*100,1))') }}", PCT),
     )
     s.line(None, ('{{ chart("담당관별 예산현액과 지출액(천원)", "B", ["D", "E"]) }}', Style()))
     return s.t
 
 
 def _findings() -> TemplateSheet:
-    s = _Sheet("양식_점검", {"A": 2, "B": 8, "C": 12, "D": 8, "E": 18, "F": 90})
+    s = _Sheet("양식_점검", {"A": 2, "B": 8, "C": 12, "D": 8, "E": 20, "F": 70}, landscape=True)
     s.line(None, ("제출 표 점검 결과", TITLE), skip=2)
-    s.line(None, ("{{ 문장.점검 }}", TEXT), skip=2)
+    s.line(None, ("{{ 문장.점검 }}", replace(TEXT, span=5)), skip=2)
     s.line(None, ("심각도", HEAD), ("시트", HEAD), ("셀", HEAD), ("규칙", HEAD), ("내용", HEAD))
     s.line(
         "{% for r in 점검 %}",
@@ -312,12 +297,11 @@ def _findings() -> TemplateSheet:
 
 
 def default_templates() -> list[TemplateSheet]:
-    """The templates of the bundled workbook, in sheet order."""
-    sheets = [_overview(), _projects(), _unspent(), _findings()]
-    for sheet in sheets:
-        # Repeat the first rows (title) when printing; blocks can run over several pages.
-        sheet.title_rows = sheet.title_rows or (0, 0)
-    return sheets
+    """The templates of the bundled workbook, in sheet order.
+
+    Printing repeats the header row of each sheet's first table block (set when filling).
+    """
+    return [_overview(), _projects(), _unspent(), _findings()]
 
 
 def template_from_cells(
@@ -337,14 +321,18 @@ def template_from_cells(
 
 def write_template(ws: Any, template: TemplateSheet) -> None:
     """Write a template into an openpyxl worksheet (used by the workbook builder)."""
+    from openpyxl.utils import get_column_letter
+
     from ..adapters.openpyxl_io import apply_style, set_text
 
     for cell in template.cells:
         target = ws.cell(row=cell.row + 1, column=cell.col + 1)
-        set_text(target, cell.value) if isinstance(cell.value, str) else setattr(
-            target, "value", cell.value
-        )
+        if isinstance(cell.value, str):
+            set_text(target, cell.value)
+        else:
+            target.value = cell.value
         apply_style(target, cell.style)
+    for cell in template.cells:  # merge last: a merged range's other cells become read-only
         if cell.style.span > 1:
             ws.merge_cells(
                 start_row=cell.row + 1,
@@ -353,8 +341,6 @@ def write_template(ws: Any, template: TemplateSheet) -> None:
                 end_column=cell.col + cell.style.span,
             )
     for col, width in template.col_widths.items():
-        from openpyxl.utils import get_column_letter
-
         ws.column_dimensions[get_column_letter(col + 1)].width = width
     ws.page_setup.orientation = "landscape" if template.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
