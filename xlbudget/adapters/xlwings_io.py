@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from ..review.model import RULE_MARKER, BookData, ChartSpec, Plan, SheetPlan, TableRef
-from ..review.templates import Style, TemplateSheet, default_templates, template_from_cells
+from ..review.templates import Style, TemplateSheet, default_templates, template_from_grid
 from ..schema import TEMPLATE_PREFIX
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -57,13 +57,7 @@ def read_book(book: Any) -> BookData:
     templates = []
     for name, rows in sheets.items():
         if name.startswith(TEMPLATE_PREFIX):
-            cells = {
-                (r, c): (v, None)
-                for r, row in enumerate(rows)
-                for c, v in enumerate(row)
-                if v not in (None, "")
-            }
-            templates.append(_styled(book.sheets[name], template_from_cells(name, cells)))
+            templates.append(_styled(book.sheets[name], template_from_grid(name, rows)))
     return BookData(sheets, tables, getattr(book, "name", ""), templates)
 
 

@@ -225,16 +225,7 @@ def openfiscal(raw: pd.DataFrame, table: str = "사업별증감") -> Mapped:
     return finish(
         frame,
         spec,
-        (
-            "담당관",
-            "세부사업",
-            "통계목",
-            "예산현액",
-            "지출원인행위액",
-            "지출액",
-            "지출잔액",
-            "불용률",
-        ),
+        TABLES["집행현황"].columns,
         "천원",
         notes,
         "openfiscal",

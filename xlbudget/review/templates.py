@@ -319,6 +319,17 @@ def template_from_cells(
     return TemplateSheet(name, out, dict(widths or {}), landscape)
 
 
+def template_from_grid(name: str, rows: list[list[Any]]) -> TemplateSheet:
+    """A template from a sheet's values alone (no styles known): the non-empty cells."""
+    cells = {
+        (r, c): (v, None)
+        for r, row in enumerate(rows)
+        for c, v in enumerate(row)
+        if v not in (None, "")
+    }
+    return template_from_cells(name, cells)
+
+
 def write_template(ws: Any, template: TemplateSheet) -> None:
     """Write a template into an openpyxl worksheet (used by the workbook builder)."""
     from openpyxl.utils import get_column_letter
