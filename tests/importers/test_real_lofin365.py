@@ -206,3 +206,37 @@ def test_default_output_never_overwrites_the_workbook(real_lofin, target_workboo
     assert in_place.output == workbook and in_place.backup is not None
     assert sha256(in_place.backup) == digest
     assert sha256(workbook) != digest
+
+
+def test_import_review_read_back_loses_no_line(imported, real_lofin, tmp_path):
+    """Import → review → read back: every source line is still in 집행현황, with its amounts,
+    and the review's flagged lines are exactly the lines whose 불용률 is ≥ 70."""
+    from xlbudget.review.files import review_file
+
+    _, out, *_ = imported
+    reviewed = review_file(out, tmp_path / "reviewed.xlsm").output
+    records = raw_records(real_lofin)
+    rows = table_rows(reviewed)
+    assert len(rows) == len(records)
+    budget_won = sum(int(rec.get("bdgCashAmt") or 0) for _, _, rec in records)
+    spent_won = sum(int(rec.get("epAmt") or 0) for _, _, rec in records)
+    assert sum(exact(r["예산현액"]) for r in rows if r["예산현액"] is not None) * 1000 == budget_won
+    assert sum(exact(r["지출액"]) for r in rows if r["지출액"] is not None) * 1000 == spent_won
+    names = sorted((rec.get("dbizNm") or "").strip() for _, _, rec in records)
+    assert sorted(r["세부사업"] or "" for r in rows) == names
+
+    def unspent(rec: dict) -> Fraction | None:
+        budget, spent = int(rec.get("bdgCashAmt") or 0), int(rec.get("epAmt") or 0)
+        if budget <= 0:
+            return None
+        # 불용률 rounded half up to one decimal, in exact fractions.
+        return Fraction(floor(Fraction(budget - spent, budget) * 1000 + Fraction(1, 2)), 10)
+
+    expected = sum(1 for _, _, rec in records if (u := unspent(rec)) is not None and u >= 70)
+    wb = openpyxl.load_workbook(reviewed)
+    listed = [
+        row
+        for row in wb["검토_미집행"].iter_rows(values_only=True)
+        if isinstance(row[2], str) and row[3] is not None and not isinstance(row[3], str)
+    ]
+    assert len(listed) == expected
