@@ -9,11 +9,9 @@ touched unless the caller asks for the same path, and a failure midway leaves no
 from __future__ import annotations
 
 import io
-import os
 import re
-from copy import copy
-import tempfile
 import zipfile
+from copy import copy
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -100,8 +98,7 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             out[name] = [
-                [_clean_value(v) for v in row]
-                for row in sheet.to_python(skip_empty_area=False)
+                [_clean_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)
             ]
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
@@ -220,8 +217,15 @@ def _write_sheet(wb: Any, sheet: SheetPlan) -> None:
             set_text(cell, write.value)
         else:
             cell.value = write.value
-        key = (write.bold, write.font_size, write.fill, write.align, write.wrap, write.border,
-               write.number_format)
+        key = (
+            write.bold,
+            write.font_size,
+            write.fill,
+            write.align,
+            write.wrap,
+            write.border,
+            write.number_format,
+        )
         if key in styled:
             cell._style = copy(styled[key])
         else:

@@ -33,6 +33,10 @@ UNITS: dict[str, int] = {
     "조원": 10**12,
 }
 
+#: Largest amount written in words: 1자 (10^24) 원, far beyond any public budget; larger
+#: values are data errors and get a clear message instead of a Decimal overflow.
+MAX_WON = Decimal(10) ** 24
+
 _PLACES = ((1000, "천"), (100, "백"), (10, "십"), (1, ""))
 _TRI = "△"
 
@@ -55,8 +59,11 @@ def to_won(
     value = parse_amount(amount)
     if value is None:
         raise ParseError(amount, "금액이 비어 있습니다")
+    scaled = value * unit_factor(unit)
+    if abs(scaled) >= MAX_WON:
+        raise ParseError(amount, "금액이 너무 큽니다(10^24원 이상)")
     # First to whole 원 (half up: 0.5원 is not a coin), then cut or round to the precision.
-    won = int(round_half_up(value * unit_factor(unit)))
+    won = int(round_half_up(scaled))
     step = unit_factor(precision) if precision else 1
     if step == 1:
         return won

@@ -28,6 +28,11 @@ def _amount(value: float) -> str:
     return tri(value) if np.isfinite(value) else "(빈칸)"
 
 
+def _pct(value: float, digits: int) -> str:
+    """A rate as text for a message; a value that overflowed is said to be so."""
+    return tri(value, digits) if np.isfinite(value) else "(계산 불가)"
+
+
 def _label(table: Table, i: int) -> str:
     frame = table.frame
     for column in ("세부", "세부사업", "구분", "통계목", "사업명"):
@@ -221,7 +226,7 @@ def check_rates(
                     table.cell(int(i), rate_col),
                     "RATE",
                     "오류",
-                    f"{_label(table, int(i))}의 {rate_col} {tri(shown[i], digits)}%는 표시된 "
+                    f"{_label(table, int(i))}의 {rate_col} {_pct(shown[i], digits)}%는 표시된 "
                     f"{base_col} {_amount(base[i])}, {new_col} {_amount(n)}에서 반올림으로 나올 수 "
                     f"없는 값입니다.",
                 )
@@ -234,7 +239,7 @@ def check_rates(
                     "RATE_ZERO_BASE",
                     "오류",
                     f"{_label(table, int(i))}의 {base_col}이(가) 0인데 {rate_col}이(가) "
-                    f"{tri(shown[i], digits)}%입니다(빈칸이어야 함).",
+                    f"{_pct(shown[i], digits)}%입니다(빈칸이어야 함).",
                 )
             )
     return findings
@@ -376,9 +381,9 @@ def check_execution(table: Table, digits: int = 1) -> list[Finding]:
             "UNSPENT_RATE",
             "오류",
             lambda i: (
-                f"{_label(table, i)}의 불용률 {tri(shown[i], digits)}%는 예산현액 "
+                f"{_label(table, i)}의 불용률 {_pct(shown[i], digits)}%는 예산현액 "
                 f"{_amount(budget[i])}, 지출액 {_amount(spent[i])}에서 나올 수 없습니다"
-                f"(계산값 {tri(computed[i], digits)}%)."
+                f"(계산값 {_pct(computed[i], digits)}%)."
             ),
         )
     return findings

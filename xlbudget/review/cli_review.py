@@ -35,6 +35,12 @@ def _configure(parser: argparse.ArgumentParser, writes: bool = True) -> None:
             action="store_true",
             help="원본에 덮어쓰기 (먼저 <이름>.backup<확장자> 로 백업)",
         )
+        parser.add_argument(
+            "--engine",
+            choices=("package", "openpyxl"),
+            default="package",
+            help="파일 쓰기 방식: package(빠름, 나머지 파트 그대로) 또는 openpyxl(이전 방식)",
+        )
     parser.add_argument("--json", action="store_true", help="결과를 JSON 한 개로 출력")
     parser.add_argument("-q", "--quiet", action="store_true", help="진행 표시 없이")
 
@@ -50,6 +56,7 @@ def _run(args: argparse.Namespace, steps: tuple[str, ...]) -> int:
             steps,
             getattr(args, "in_place", False),
             progress,
+            engine=getattr(args, "engine", "package"),
         )
     except (InputError, PackageError) as exc:
         print(f"오류: {exc}", file=sys.stderr)

@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..adapters import openpyxl_io
+from ..adapters import openpyxl_io, package_io
 from ..safety import OutputError, is_read_only, output_error
+from ..schema import TEMPLATE_PREFIX
+from ..workbook.package import read_parts
 from .engine import STEPS, build_plan
 from .model import Plan
 from .read import InputError
@@ -38,8 +40,13 @@ def review_file(
     in_place: bool = False,
     progress: Progress | None = None,
     write: bool = True,
+    engine: str = "package",
 ) -> Result:
-    """Check / mark / fill ``src``; write the result to ``out`` unless ``write`` is False."""
+    """Check / mark / fill ``src``; write the result to ``out`` unless ``write`` is False.
+
+    ``engine`` "package" writes only xlbudget's parts into the zip (fast, every other part
+    kept byte for byte); "openpyxl" loads and re-saves the whole workbook (the old way).
+    """
     say = progress or (lambda _msg: None)
     src = Path(src)
     steps = tuple(steps)
@@ -52,12 +59,21 @@ def review_file(
     if writes:
         target = src if in_place else Path(out) if out else default_output(src)
         check_target(src, target, in_place)
+    if engine not in ("package", "openpyxl"):
+        raise ValueError(f"unknown engine {engine!r}")
     wb = None
-    if writes:
+    parts = None
+    if writes and engine == "openpyxl":
         say("통합 문서 여는 중…")
         wb = openpyxl_io.load_for_writing(src)
     say("표 읽는 중…")
-    book = openpyxl_io.read_book(src, wb)
+    book = openpyxl_io.read_book(src, wb)  # runs the hostile-input checks first
+    if writes and engine == "package":
+        parts = read_parts(src)
+        # only the 양식_ sheets go through openpyxl, for the styles the review sheets copy
+        templates = package_io.template_workbook(parts, TEMPLATE_PREFIX)
+        if templates is not None:
+            book.templates = [openpyxl_io.read_template(ws) for ws in templates.worksheets]
     say("점검·계산 중…")
     plan = build_plan(book, steps)
     if target is None:
@@ -67,8 +83,11 @@ def review_file(
         copy_atomic(src, backup)
         say(f"백업: {backup}")
     say("결과 쓰는 중…")
-    openpyxl_io.apply_plan(plan, wb)
-    openpyxl_io.save(wb, target)
+    if parts is not None:
+        package_io.save_parts(package_io.apply_plan_to_package(plan, parts), target)
+    else:
+        openpyxl_io.apply_plan(plan, wb)
+        openpyxl_io.save(wb, target)
     return Result(plan, target)
 
 

@@ -125,7 +125,10 @@ def sentences(
     def won(
         x: float, unit: str = summary_unit, precision: str | None = None, sp: bool = spaced
     ) -> str:
-        return won_words(x, unit, precision, sp)
+        try:
+            return won_words(x, unit, precision, sp)
+        except ValueError:  # an absurd amount in the data: the check reports it, words cannot
+            return "(금액 표시 불가)"
 
     revenue = _total(_records(tables.get("세입")))
     if revenue.get("기정") is not None and revenue.get("당초") is not None:

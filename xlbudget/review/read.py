@@ -199,7 +199,9 @@ class Settings:
 
     @property
     def digits(self) -> int:
-        return int(self.number("증감율소수", 1))
+        """Decimals of rates, 0–6; anything else in 설정 falls back to the report's 1."""
+        value = self.number("증감율소수", 1)
+        return int(value) if value == int(value) and 0 <= value <= 6 else 1
 
     @property
     def spaced(self) -> bool:
