@@ -7,7 +7,8 @@ CPU time and peak memory (max RSS); figures are medians of ``--repeat`` runs, re
 ratios against the baseline.  Synthetic workbooks come from ``xlbudget sample`` and are cached
 in ``--cache`` (the 100,000-line one takes about half a minute to write).
 
-    python benchmarks/bench_review.py --out benchmarks/results/review.txt --plot docs/img/perf_review.png
+    python benchmarks/bench_review.py --out benchmarks/results/review.txt \
+        --plot docs/img/perf_review.png
 """
 
 from __future__ import annotations
