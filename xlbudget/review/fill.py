@@ -55,14 +55,13 @@ class RowRef:
 
 
 def _records(table: Table | None) -> list[dict[str, Any]]:
+    """The table's rows as dicts (NaN → None), each with a RowRef to its input cells."""
     if table is None:
         return []
     frame = table.frame.drop(columns="_row")
+    frame = frame.astype(object).where(frame.notna(), None)
     rows = frame.to_dict("records")
     for row, sheet_row in zip(rows, table.frame["_row"].tolist(), strict=True):
-        for key, value in row.items():
-            if isinstance(value, float) and not np.isfinite(value):
-                row[key] = None
         row["_ref"] = RowRef(table.sheet, sheet_row, table.cols)
     return rows
 
@@ -72,13 +71,15 @@ def _total(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return next((r for r in rows if r.get("수준") == 0), {})
 
 
-def calc(row: Any, column: str, fallback: str) -> Formula:
+def calc(row: Any, column: str, fallback: str) -> Formula | None:
     """The submitted figure of ``row``'s input cell if it is a number, else ``fallback``.
 
     Review tables show what was submitted (the report reproduces the submitted tables, and
     the check lists what does not add up); only a figure that is missing is computed.  Both
     are formulas, so the review follows the input sheet when a number changes in Excel.
     """
+    if isinstance(row, dict) and row.get("group"):
+        return None  # a department's heading row of a table has no figures
     ref = row.get("_ref").cell(column) if isinstance(row, dict) and row.get("_ref") else None
     if ref is None:
         return Formula("=" + fallback)
@@ -215,11 +216,13 @@ def unspent_rows(
     for line in flagged:
         if line["department"] != department:
             department, project = line["department"], None
-            rows.append({"group": True, "담당관": department or "(담당관 미기재)"})
+            name = department or "(담당관 미기재)"
+            rows.append({"group": True, "담당관": name, "이름": name})
         rows.append(
             {
                 "group": False,
                 "first": line["project"] != project,
+                "이름": line["project"] if line["project"] != project else "",
                 "담당관": department,
                 "세부사업": line["project"],
                 "통계목": line["item"],
@@ -269,6 +272,8 @@ class Renderer:
         self.settings = settings
         self.errors: list[Finding] = []
         self._cache: dict[str, Callable[..., Any]] = {}
+        self._evaluators: dict[int, Callable[[dict[str, Any]], Any]] = {}  # per template cell
+        self._styles: dict[tuple[int, bool], dict[str, Any]] = {}
 
     def functions(self, plan: SheetPlan, state: dict[str, Any]) -> dict[str, Any]:
         s = self.settings
@@ -350,25 +355,29 @@ class Renderer:
     ) -> CellWrite | None:
         style = cell.style
         row = variables.get("r")
-        base = {
-            "number_format": style.number_format,
-            "bold": style.bold
-            or (isinstance(row, dict) and bool(row.get("group") or row.get("수준") == 0)),
-            "fill": style.fill,
-            "align": style.align,
-            "wrap": style.wrap,
-            "border": style.border,
-            "font_size": style.font_size,
-        }
+        bold = isinstance(row, dict) and bool(row.get("group") or row.get("수준") == 0)
+        key = (id(cell), bold)
+        base = self._styles.get(key)
+        if base is None:
+            base = self._styles[key] = {
+                "number_format": style.number_format,
+                "bold": style.bold or bold,
+                "fill": style.fill,
+                "align": style.align,
+                "wrap": style.wrap,
+                "border": style.border,
+                "font_size": style.font_size,
+            }
         value = cell.value
         if not isinstance(value, str) or ("{{" not in value and "{%" not in value):
             return CellWrite(out_row, cell.col, value, **base)
         try:
-            m = _EXPR.match(value.strip())
-            if m:
-                result = self._compiled(m["expr"], True)(variables)
-            else:
-                result = self._compiled(value, False)(variables)
+            evaluate = self._evaluators.get(id(cell))
+            if evaluate is None:
+                m = _EXPR.match(value.strip())
+                evaluate = self._compiled(m["expr"], True) if m else self._compiled(value, False)
+                self._evaluators[id(cell)] = evaluate
+            result = evaluate(variables)
         except (
             TemplateError,
             TypeError,

@@ -251,13 +251,13 @@ def _unspent() -> TemplateSheet:
     unspent = 'IF(N(D{row})=0,"",ROUND((N(D{row})-N(F{row}))/D{row}*100,1))'
     s.line(
         "{% for r in 미집행_행 %}",
-        ("{{ r.담당관 if r.group else (r.세부사업 if r.first else '') }}", WRAP),
+        ("{{ r.이름 }}", WRAP),
         ("{{ r.통계목 }}", LABEL),
         ("{{ r.예산현액 }}", AMT),
         ("{{ r.지출원인행위액 }}", AMT),
         ("{{ r.지출액 }}", AMT),
-        (f"{{{{ None if r.group else calc(r, '지출잔액', '{balance}') }}}}", AMT),
-        (f"{{{{ None if r.group else calc(r, '불용률', '{unspent}') }}}}", PCT),
+        (f"{{{{ calc(r, '지출잔액', '{balance}') }}}}", AMT),
+        (f"{{{{ calc(r, '불용률', '{unspent}') }}}}", PCT),
     )
     s.blank().line(None, ("○ 담당관별 집행 현황", HEADING))
     s.line(
