@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
+from openpyxl.utils import get_column_letter
 
 from ..core.korean import won_words
 from ..core.numformat import AMOUNT_FORMAT, tri
@@ -490,9 +491,7 @@ class Renderer:
 
 
 def _col(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col + 1)
+    return get_column_letter(col + 1)  # openpyxl caches the letters
 
 
 def cell_ref(cell: TemplateCell) -> str:
