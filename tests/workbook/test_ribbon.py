@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from pathlib import Path
@@ -75,22 +74,10 @@ def test_every_on_action_is_a_ribbon_callback(buttons: list[Any], built_path: Pa
 # ------------------------------------------------------------------------------ run()
 @pytest.fixture(scope="module")
 def remote_engine() -> None:
-    """xlwings' remote engine (free for non-commercial use), registered as xlwings does.
+    """xlwings' remote engine (free for non-commercial use), registered as xlwings does."""
+    from tests.support.remote_book import remote_engine as register
 
-    xlwings registers it at its first import when XLWINGS_LICENSE_KEY is set; other tests
-    have imported xlwings long before, so it is added here the same way.  Adding an engine
-    does not make it the active one.
-    """
-    if "remote" in [engine.name for engine in xw.engines]:
-        return
-    had_key = "XLWINGS_LICENSE_KEY" in os.environ
-    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-    try:
-        from xlwings.pro import _xlremote
-    finally:
-        if not had_key:
-            del os.environ["XLWINGS_LICENSE_KEY"]  # needed only for the license check
-    xw.engines.add(xw.main.Engine(impl=_xlremote.engine))
+    register()
 
 
 @pytest.fixture

@@ -217,15 +217,7 @@ def _write_sheet(wb: Any, sheet: SheetPlan) -> None:
             set_text(cell, write.value)
         else:
             cell.value = write.value
-        key = (
-            write.bold,
-            write.font_size,
-            write.fill,
-            write.align,
-            write.wrap,
-            write.border,
-            write.number_format,
-        )
+        key = write.style_key
         if key in styled:
             cell._style = copy(styled[key])
         else:

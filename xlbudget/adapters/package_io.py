@@ -55,6 +55,20 @@ BORDER_RGB = "FF808080"
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+#: Children of <workbook> that follow <definedNames>, in schema order (calcPr first).
+_WORKBOOK_TAIL = (
+    "calcPr",
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
+)
+
 
 def _attrs(tag: str) -> dict[str, str]:
     """Attributes of one start tag (values unescaped)."""
@@ -390,18 +404,7 @@ class _Workbook:
             at = _first_tag(
                 xml,
                 p,
-                (
-                    "calcPr",
-                    "oleSize",
-                    "customWorkbookViews",
-                    "pivotCaches",
-                    "smartTagPr",
-                    "smartTagTypes",
-                    "webPublishing",
-                    "fileRecoveryPr",
-                    "webPublishObjects",
-                    "extLst",
-                ),
+                _WORKBOOK_TAIL,
                 xml.find(f"</{p}sheets>"),
             )
             at = xml.rfind(f"</{p}workbook") if at is None else at
@@ -428,17 +431,7 @@ class _Workbook:
             at = _first_tag(
                 xml,
                 p,
-                (
-                    "oleSize",
-                    "customWorkbookViews",
-                    "pivotCaches",
-                    "smartTagPr",
-                    "smartTagTypes",
-                    "webPublishing",
-                    "fileRecoveryPr",
-                    "webPublishObjects",
-                    "extLst",
-                ),
+                _WORKBOOK_TAIL[1:],
                 xml.find(f"</{p}sheets>"),
             )
             at = xml.rfind(f"</{p}workbook") if at is None else at
@@ -547,15 +540,7 @@ class _Styles:
         return self.formats[code]
 
     def xf(self, write: CellWrite) -> int:
-        key = (
-            write.bold,
-            write.font_size,
-            write.fill,
-            write.align,
-            write.wrap,
-            write.border,
-            write.number_format,
-        )
+        key = write.style_key
         if key in self.xf_cache:
             return self.xf_cache[key]
         size = write.font_size or 10

@@ -81,6 +81,19 @@ class CellWrite:
     border: bool = False
     font_size: float | None = None
 
+    @property
+    def style_key(self) -> tuple[Any, ...]:
+        """Everything that decides the cell's look; equal keys share one Excel style."""
+        return (
+            self.bold,
+            self.font_size,
+            self.fill,
+            self.align,
+            self.wrap,
+            self.border,
+            self.number_format,
+        )
+
 
 @dataclass(frozen=True)
 class ChartSpec:
