@@ -27,7 +27,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..review.model import RULE_MARKER, BookData, CellWrite, Plan, SheetPlan
 from ..review.read import InputError
-from ..review.templates import Style, TemplateSheet, template_from_cells
+from ..review.templates import Style, TemplateSheet, template_from_cells, template_from_grid
 from ..schema import TEMPLATE_PREFIX
 from . import ooxml
 
@@ -121,15 +121,11 @@ def read_book(path: Path, wb: Any = None) -> BookData:
             read_template(wb[name]) for name in wb.sheetnames if name.startswith(TEMPLATE_PREFIX)
         ]
     else:
-        for name, rows in sheets.items():
-            if name.startswith(TEMPLATE_PREFIX):
-                cells = {
-                    (r, c): (v, None)
-                    for r, row in enumerate(rows)
-                    for c, v in enumerate(row)
-                    if v not in (None, "")
-                }
-                templates.append(template_from_cells(name, cells))
+        templates = [
+            template_from_grid(name, rows)
+            for name, rows in sheets.items()
+            if name.startswith(TEMPLATE_PREFIX)
+        ]
     return BookData(sheets, tables, str(path), templates)
 
 

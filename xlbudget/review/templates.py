@@ -25,7 +25,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..core.numformat import AMOUNT_FORMAT, RATE_FORMAT, RATE_PCT_FORMAT
-from .model import a1
 
 FOR_RE = r"^\{%-?\s*for\s+(\w+)\s+in\s+(.+?)\s*-?%\}$"
 
@@ -355,20 +354,3 @@ def write_template(ws: Any, template: TemplateSheet) -> None:
         ws.column_dimensions[get_column_letter(col + 1)].width = width
     ws.page_setup.orientation = "landscape" if template.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-
-
-def with_style(cell: TemplateCell, **changes: Any) -> TemplateCell:
-    return replace(cell, style=replace(cell.style, **changes))
-
-
-__all__ = [
-    "FOR_RE",
-    "Style",
-    "TemplateCell",
-    "TemplateSheet",
-    "a1",
-    "default_templates",
-    "template_from_cells",
-    "with_style",
-    "write_template",
-]
