@@ -193,7 +193,8 @@ def won_words_array(
     # Amounts arrive in their unit with few decimals: scale to 원 through the shown value.
     # Whole 원, half up on the value as shown, as to_won does; beyond 2**53 원 (9,007조) a
     # float no longer holds every 원, so such an amount is an error, not a wrong word.
-    won_f = round_half_up_array(np.where(ok, a, 0.0) * factor, 0)
+    with np.errstate(over="ignore"):  # an overflow becomes inf, caught as too big below
+        won_f = round_half_up_array(np.where(ok, a, 0.0) * factor, 0)
     too_big = np.abs(won_f) >= 2.0**53
     won = np.where(too_big, 0.0, won_f).astype(np.int64)
     mag = np.abs(won)

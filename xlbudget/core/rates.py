@@ -78,7 +78,8 @@ def percent_of_array(part: np.ndarray, whole: np.ndarray, digits: int = 1) -> np
     part, whole = np.broadcast_arrays(_zero_empty(part), np.asarray(whole, dtype=float))
     # Blank (NaN) over a zero or empty whole; where= avoids dividing there at all.
     raw = np.full(part.shape, np.nan)
-    np.divide(part * 100.0, whole, out=raw, where=(whole != 0) & ~np.isnan(whole))
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd amounts give inf, not noise
+        np.divide(part * 100.0, whole, out=raw, where=(whole != 0) & ~np.isnan(whole))
     return round_half_up_array(raw, digits)
 
 
