@@ -274,7 +274,7 @@ class Renderer:
         self.errors: list[Finding] = []
         self._cache: dict[str, Callable[..., Any]] = {}
         self._evaluators: dict[int, Callable[[dict[str, Any]], Any]] = {}  # per template cell
-        self._styles: dict[tuple[int, bool], dict[str, Any]] = {}
+        self._styles: dict[tuple[int, bool, bool], tuple[Any, ...]] = {}
 
     def functions(self, plan: SheetPlan, state: dict[str, Any]) -> dict[str, Any]:
         s = self.settings
@@ -351,33 +351,39 @@ class Renderer:
         self._cache[key] = fn
         return fn
 
+    def _style(self, cell: TemplateCell, bold: bool, number: bool = False) -> tuple[Any, ...]:
+        """CellWrite's style fields, in field order, for this template cell (cached)."""
+        key = (id(cell), bold, number)
+        found = self._styles.get(key)
+        if found is None:
+            style = cell.style
+            number_format = style.number_format or (AMOUNT_FORMAT if number else None)
+            found = self._styles[key] = (
+                number_format,
+                style.bold or bold,
+                style.fill,
+                style.align,
+                style.wrap,
+                style.border,
+                style.font_size,
+            )
+        return found
+
     def cell(
         self, template: TemplateSheet, cell: TemplateCell, out_row: int, variables: dict[str, Any]
     ) -> CellWrite | None:
-        style = cell.style
+        """One output cell (hot: called for every cell of every block row)."""
         row = variables.get("r")
-        bold = isinstance(row, dict) and bool(row.get("group") or row.get("수준") == 0)
-        key = (id(cell), bold)
-        base = self._styles.get(key)
-        if base is None:
-            base = self._styles[key] = {
-                "number_format": style.number_format,
-                "bold": style.bold or bold,
-                "fill": style.fill,
-                "align": style.align,
-                "wrap": style.wrap,
-                "border": style.border,
-                "font_size": style.font_size,
-            }
-        value = cell.value
-        if not isinstance(value, str) or ("{{" not in value and "{%" not in value):
-            return CellWrite(out_row, cell.col, value, **base)
+        bold = type(row) is dict and bool(row.get("group") or row.get("수준") == 0)
+        evaluate = self._evaluators.get(id(cell))
+        if evaluate is None:
+            value = cell.value
+            if not isinstance(value, str) or ("{{" not in value and "{%" not in value):
+                return CellWrite(out_row, cell.col, value, False, *self._style(cell, bold))
+            m = _EXPR.match(value.strip())
+            evaluate = self._compiled(m["expr"], True) if m else self._compiled(value, False)
+            self._evaluators[id(cell)] = evaluate
         try:
-            evaluate = self._evaluators.get(id(cell))
-            if evaluate is None:
-                m = _EXPR.match(value.strip())
-                evaluate = self._compiled(m["expr"], True) if m else self._compiled(value, False)
-                self._evaluators[id(cell)] = evaluate
             result = evaluate(variables)
         except (
             TemplateError,
@@ -393,25 +399,21 @@ class Renderer:
                     cell_ref(cell),
                     "TEMPLATE",
                     "경고",
-                    f"양식 셀을 채울 수 없습니다({type(exc).__name__}: {exc}): {value[:60]}",
+                    f"양식 셀을 채울 수 없습니다({type(exc).__name__}: {exc}): {cell.value[:60]}",
                 )
             )
-            return CellWrite(out_row, cell.col, "#양식오류", **base)
-        if isinstance(result, Formula):
-            return CellWrite(
-                out_row,
-                cell.col,
-                result.text.replace("{row}", str(out_row + 1)),
-                formula=True,
-                **base,
-            )
-        if result is None or (isinstance(result, float) and not np.isfinite(result)):
-            return CellWrite(out_row, cell.col, None, **base) if style.border else None
-        if isinstance(result, (int, float)) and not isinstance(result, bool):
-            if base["number_format"] is None:
-                base["number_format"] = AMOUNT_FORMAT
-            return CellWrite(out_row, cell.col, result, **base)
-        return CellWrite(out_row, cell.col, str(result), **base)
+            return CellWrite(out_row, cell.col, "#양식오류", False, *self._style(cell, bold))
+        kind = type(result)
+        if kind is Formula:
+            text = result.text.replace("{row}", str(out_row + 1))
+            return CellWrite(out_row, cell.col, text, True, *self._style(cell, bold))
+        if result is None or (kind is float and not math.isfinite(result)):
+            if cell.style.border:  # an empty cell of a table keeps its borders
+                return CellWrite(out_row, cell.col, None, False, *self._style(cell, bold))
+            return None
+        if kind in (int, float) or (isinstance(result, (int, float)) and kind is not bool):
+            return CellWrite(out_row, cell.col, result, False, *self._style(cell, bold, True))
+        return CellWrite(out_row, cell.col, str(result), False, *self._style(cell, bold))
 
     def sheet(self, template: TemplateSheet, after: str | None) -> SheetPlan:
         plan = SheetPlan(

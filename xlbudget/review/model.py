@@ -67,8 +67,10 @@ class BookData:
     templates: list[Any] = field(default_factory=list)  # TemplateSheets read from 양식_ sheets
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CellWrite:
+    """One cell to write (plain slots, not frozen: plans hold hundreds of thousands)."""
+
     row: int
     col: int
     value: Any  # number, text, None; a formula when ``formula`` is True
