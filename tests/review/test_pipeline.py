@@ -275,3 +275,50 @@ def test_in_place_writes_a_backup(tmp_path: Path) -> None:
     review_file(src, in_place=True)
     assert sha(src.with_name("b.backup.xlsm")) == before
     assert "검토_개요" in openpyxl.load_workbook(src).sheetnames
+
+
+def test_in_place_with_output_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "b.xlsm"
+    src.write_bytes(BUNDLED_WORKBOOK.read_bytes())
+    before = sha(src)
+    assert main(["review", str(src), "--in-place", "-o", str(tmp_path / "x.xlsm")]) == 2
+    assert "--in-place" in capsys.readouterr().err
+    assert sha(src) == before and not (tmp_path / "x.xlsm").exists()
+
+
+def test_items_table_without_change_column(tmp_path: Path) -> None:
+    """증감 is optional in 통계목증감: the cross-check falls back to 추경 − 기정."""
+    wb = openpyxl.load_workbook(BUNDLED_WORKBOOK, keep_vba=True)
+    ws = wb["통계목증감"]
+    table = ws.tables["tbl_items"]
+    header = [c.value for c in ws[4]]
+    col = header.index("증감") + 1
+    for row in ws.iter_rows(min_row=4, min_col=col, max_col=col):
+        row[0].value = "비고" if row[0].row == 4 else None
+    table.tableColumns[col - 1].name = "비고"
+    path = tmp_path / "no_change.xlsm"
+    wb.save(path)
+    result = review_file(path, steps=("check",), write=False)
+    assert not [f for f in result.plan.findings if f.rule == "CROSS"]
+
+
+def test_totals_row_of_a_table_is_not_a_line(tmp_path: Path) -> None:
+    from xlbudget.adapters import openpyxl_io
+
+    wb = openpyxl.load_workbook(BUNDLED_WORKBOOK, keep_vba=True)
+    ws = wb["집행현황"]
+    table = ws.tables["tbl_execution"]
+    first, last = table.ref.split(":")
+    last_row = int("".join(ch for ch in last if ch.isdigit()))
+    ws.cell(row=last_row + 1, column=2, value="합계")
+    ws.cell(row=last_row + 1, column=4, value=999999)
+    table.ref = f"{first}:{''.join(ch for ch in last if ch.isalpha())}{last_row + 1}"
+    table.totalsRowCount = 1
+    path = tmp_path / "totals.xlsm"
+    wb.save(path)
+    tables = {t.name: t for t in openpyxl_io.read_book(path).tables}
+    assert tables["tbl_execution"].last_row == last_row - 1  # 0-based: the last data line
+    result = review_file(path, steps=("check",), write=False)
+    assert len(result.plan.flagged) == 61

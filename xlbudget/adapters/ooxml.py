@@ -75,11 +75,19 @@ def list_tables(archive: zipfile.ZipFile) -> list[TableRef]:
         for rel in root.findall("rel:Relationship", NS):
             if rel.get("Type") != TABLE_REL or rel.get("TargetMode") == "External":
                 continue
-            table_part = posixpath.normpath(posixpath.join(folder, rel.get("Target", "")))
+            target = rel.get("Target", "")
+            # openpyxl writes absolute targets ("/xl/tables/table1.xml"), Excel relative ones.
+            table_part = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(folder, target))
+            )
             if table_part not in names:
                 continue
             table = SafeET.fromstring(archive.read(table_part))
             min_col, min_row, max_col, max_row = range_boundaries(table.get("ref", "A1:A1"))
+            # A totals row is part of the ref but is not a data line.
+            max_row -= int(table.get("totalsRowCount") or 0)
             display = table.get("displayName") or table.get("name") or ""
             tables.append(
                 TableRef(display, sheet, min_row - 1, min_col - 1, max_row - 1, max_col - 1)

@@ -31,9 +31,6 @@ from ..review.templates import Style, TemplateSheet, template_from_cells, templa
 from ..schema import TEMPLATE_PREFIX
 from . import ooxml
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
 # ----------------------------------------------------------------------------- reading
 
 
@@ -57,17 +54,6 @@ def open_package(path: Path) -> zipfile.ZipFile:
             f"xl/workbook.xml 없음): {path}"
         )
     return archive
-
-
-def _check_sizes(archive: zipfile.ZipFile, path: Path) -> None:
-    """Refuse a zip bomb by its declared sizes, before anything is inflated."""
-    from .. import safety
-
-    try:
-        safety.check_archive(archive, path)
-    except InputError:
-        archive.close()
-        raise
 
 
 #: Characters XML 1.0 cannot hold; calamine decodes them from ``_x0001_`` escapes, and

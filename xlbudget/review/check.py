@@ -56,7 +56,11 @@ def _ratio_bounds(num: np.ndarray, den: np.ndarray, h: float) -> tuple[np.ndarra
 
 
 def _rate_feasible(
-    shown: np.ndarray, new: np.ndarray, base: np.ndarray, diff: np.ndarray, digits: int = 1
+    shown: np.ndarray,
+    new: np.ndarray | None,
+    base: np.ndarray,
+    diff: np.ndarray | None,
+    digits: int = 1,
 ) -> np.ndarray:
     """True where the shown rate (percent) is possible for some true figures behind the shown.
 
@@ -403,7 +407,9 @@ def check_projects_vs_items(projects: Table, items: Table) -> list[Finding]:
         if j is None or "증감_기정" not in projects.frame:
             continue
         shown = projects.frame["증감_기정"].iat[j]
-        change = row["증감"] if np.isfinite(row["증감"]) else row["추경"] - row["기정"]
+        change = row.get("증감", np.nan)  # 증감 is optional in 통계목증감
+        if not np.isfinite(change):
+            change = row["추경"] - row["기정"]
         item_cell = a1(int(row["_row"]), items.cols.get("증감", items.cols["추경"]))
         if np.isfinite(shown) and abs(shown - change / 1000) > HALF + EPS:
             findings.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..schema import TEMPLATE_PREFIX
+from ..schema import TABLES, TEMPLATE_PREFIX
 from . import check, fill, mark
 from .model import BookData, Finding, Plan
 from .read import InputError, Table, locate, read_settings, read_table
@@ -21,8 +21,6 @@ _SUMMARIES = ("세입", "세출", "사업별증감")
 
 def read_tables(book: BookData, findings: list[Finding], keys: Iterable[str]) -> dict[str, Table]:
     """The tables among ``keys`` that the book has (a missing one is skipped)."""
-    from ..schema import TABLES
-
     out = {}
     for key in keys:
         if locate(book, TABLES[key]) is not None:

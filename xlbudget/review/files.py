@@ -56,6 +56,11 @@ def review_file(
         raise InputError(f"엑셀 통합 문서(.xlsx, .xlsm)가 아닙니다: {src}")
     writes = write and any(s in steps for s in ("mark", "fill"))
     target = None
+    if in_place and out is not None and Path(out).resolve() != src.resolve():
+        raise InputError(
+            f"--in-place 와 -o 를 함께 쓸 수 없습니다: 원본({src})에 쓸지 "
+            f"{out}에 쓸지 하나만 고르십시오."
+        )
     if writes:
         target = src if in_place else Path(out) if out else default_output(src)
         check_target(src, target, in_place)

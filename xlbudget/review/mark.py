@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 
 from ..core.rates import unspent_rate_array
 from ..schema import NAME_CONTRACT_THRESHOLD, NAME_THRESHOLD, NAMED_SETTINGS
@@ -59,7 +59,7 @@ def names(settings: Settings) -> dict[str, str]:
         if key in settings.cells:
             sheet, ref = settings.cells[key]
             letters = ref.rstrip("0123456789")
-            out[name] = f"'{sheet}'!${letters}${ref[len(letters) :]}"
+            out[name] = f"{quote_sheetname(sheet)}!${letters}${ref[len(letters) :]}"
         else:
             out[name] = repr(
                 settings.threshold if name == NAME_THRESHOLD else settings.contract_threshold

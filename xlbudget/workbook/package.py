@@ -144,9 +144,12 @@ def write_parts(parts: dict[str, bytes], path: str | os.PathLike[str]) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)  # replacing a file keeps its mode
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
