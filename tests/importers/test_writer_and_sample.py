@@ -70,7 +70,7 @@ def test_formulas_styles_formats_and_validations_follow_the_rows(tmp_path: Path)
     provided = frozenset({"담당관", "세부사업", "통계목", "예산현액", "지출액"})
     replace_rows(loc, data, provided)
     out = tmp_path / "out.xlsx"
-    save_workbook(wb, out, original=src)
+    save_workbook(wb, out)
 
     ws = openpyxl.load_workbook(out)["집행"]
     assert ws.tables["MyExec"].ref == "A2:H5"

@@ -14,7 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..cli import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, command
+from ..review.cli_review import INTERNAL_ERROR
+from ..review.read import InputError
 from ..schema import TABLES
+from ..workbook.package import PackageError
 from .model import ImportInputError, ImportResult
 from .pipeline import FORMATS, import_source
 from .presets import GROUP_BY
@@ -64,7 +67,8 @@ def summary_text(result: ImportResult) -> str:
         + ", ".join(f"{k} {_amount(v)}" for k, v in result.totals.items())
     )
     if result.low_execution is not None:
-        lines.append(f"  불용률 70% 이상: {result.low_execution:,}행")
+        threshold = result.threshold if result.threshold is not None else 70
+        lines.append(f"  불용률 {threshold}% 이상: {result.low_execution:,}행")
     if result.notes:
         lines.append("  매핑: " + "; ".join(result.notes))
     if result.problems:
@@ -88,6 +92,7 @@ def summary_json(result: ImportResult) -> dict:
         "rows": result.rows,
         "totals": {k: str(v) for k, v in result.totals.items()},
         "low_execution": result.low_execution,
+        "threshold": str(result.threshold) if result.threshold is not None else None,
         "output": str(result.output),
         "backup": str(result.backup) if result.backup else None,
         "sources": result.sources,
@@ -163,23 +168,44 @@ def run_import(args: argparse.Namespace) -> int:
             args.in_place,
             progress,
         )
-    except ImportInputError as exc:
-        progress.done()
-        if args.json:
-            print(json.dumps({"error": str(exc)}, ensure_ascii=False))
-        else:
-            print(f"오류: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except (ImportInputError, InputError, PackageError) as exc:
+        return _fail(args, progress, f"오류: {exc}")
+    except PermissionError as exc:
+        return _fail(
+            args,
+            progress,
+            "오류: 파일에 쓸 수 없습니다(읽기 전용이거나 다른 프로그램이 사용 중): "
+            f"{exc.filename or exc}",
+        )
     except OSError as exc:
-        progress.done()
-        print(f"오류: 파일을 읽거나 쓸 수 없습니다: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(args, progress, f"오류: 파일을 읽거나 쓸 수 없습니다: {exc}")
+    except MemoryError:
+        return _fail(args, progress, "오류: 메모리가 부족해 중단했습니다. 통합문서는 그대로입니다.")
+    except Exception as exc:  # a bug must still end in one clear line, not a traceback
+        return _fail(
+            args,
+            progress,
+            f"{INTERNAL_ERROR} {' '.join(str(s) for s in args.source)} "
+            f"({type(exc).__name__}: {exc}). 통합문서는 바뀌지 않았습니다. 이 메시지와 파일을 "
+            "담당자에게 알려 주십시오.",
+        )
     progress.done()
     if args.json:
         print(json.dumps(summary_json(result), ensure_ascii=False, indent=1))
     else:
         print(summary_text(result))
     return EXIT_FINDINGS if result.problems else EXIT_OK
+
+
+def _fail(args: argparse.Namespace, progress: _Progress, message: str) -> int:
+    """One line for the user (on stderr, or as ``{"error": …}`` with --json); exit 2."""
+    progress.done()
+    message = " ".join(message.split())  # one line, whatever the exception text held
+    if args.json:
+        print(json.dumps({"error": message.removeprefix("오류: ")}, ensure_ascii=False))
+    else:
+        print(message, file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 def configure_sample(p: argparse.ArgumentParser) -> None:

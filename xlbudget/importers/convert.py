@@ -165,9 +165,15 @@ def unspent_values(budget: list[Any], spent: list[Any]) -> list[Decimal | None]:
 
 
 def derive_execution(frame: pd.DataFrame, provided: Iterable[str]) -> pd.DataFrame:
-    """Fill 지출잔액 and 불용률 where the source did not provide them."""
+    """Fill 지출잔액 and 불용률 where the source did not provide them.
+
+    Only from a source that has 지출액: without execution data (a budget-only export) an
+    empty 지출액 is unknown, not 0, and must not read as 100% unspent.
+    """
     out = frame.copy()
     provided = set(provided)
+    if "지출액" not in provided:
+        return out
     budget, spent = out["예산현액"].tolist(), out["지출액"].tolist()
     if "지출잔액" not in provided:
         out["지출잔액"] = pd.Series(

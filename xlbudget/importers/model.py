@@ -73,3 +73,4 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     low_execution: int | None = None  # lines with 불용률 ≥ threshold (집행현황 only)
     backup: Path | None = None
+    threshold: Decimal | None = None  # 설정's 미집행기준 used for low_execution (percent)

@@ -15,7 +15,15 @@ from . import presets, sources
 from .convert import low_execution, totals
 from .model import ImportInputError, ImportResult
 from .presets import Mapped
-from .writer import find_table, load_target, make_backup, replace_rows, save_workbook
+from .writer import (
+    DEFAULT_THRESHOLD,
+    find_table,
+    load_target,
+    make_backup,
+    read_threshold,
+    replace_rows,
+    save_workbook,
+)
 
 Progress = Callable[[str], None]
 FORMATS = ("auto", "lofin365", "openfiscal", "generic")
@@ -150,6 +158,11 @@ def import_source(
 ) -> ImportResult:
     """Import ``paths`` into ``workbook``'s table and save the result (see module docstring)."""
     workbook = Path(workbook) if workbook is not None else default_workbook()
+    if in_place and out is not None:
+        raise ImportInputError(
+            f"--in-place와 -o는 함께 쓸 수 없습니다: --in-place는 {workbook.name}을(를) 직접 "
+            f"고치고, -o는 결과를 {Path(out).name}에 따로 씁니다. 하나만 지정하십시오."
+        )
     if in_place:
         target = workbook
     else:
@@ -167,21 +180,42 @@ def import_source(
     mapped = map_source(paths, fmt, table, config, group_by, regions, progress)
     progress(f"통합문서 여는 중: {workbook.name}")
     wb = load_target(workbook)
+    threshold = read_threshold(wb)
     loc = find_table(wb, mapped.spec)
     progress(f"{len(mapped.frame):,}행을 {loc.describe()}에 쓰는 중")
-    replace_rows(loc, mapped.frame, mapped.provided, progress)
+    replace_rows(loc, mapped.frame, written_columns(mapped), progress)
     backup = make_backup(workbook) if in_place else None
-    save_workbook(wb, target, original=workbook, progress=progress)
-    return summarize(mapped, target, [str(p) for p in paths], backup)
+    save_workbook(wb, target, progress)
+    return summarize(mapped, target, [str(p) for p in paths], backup, threshold)
+
+
+def written_columns(mapped: Mapped) -> frozenset[str]:
+    """Columns written from the frame even over a formula of the workbook's first data row.
+
+    Without 지출액 the workbook's own 지출잔액/불용률 formulas would read the empty 지출액
+    as 0 (100% unspent); those columns are written empty instead.
+    """
+    if mapped.spec.key == "집행현황" and "지출액" not in mapped.provided:
+        return mapped.provided | {"지출잔액", "불용률"}
+    return mapped.provided
 
 
 def summarize(
-    mapped: Mapped, output: Path | None, source_names: list[str], backup: Path | None = None
+    mapped: Mapped,
+    output: Path | None,
+    source_names: list[str],
+    backup: Path | None = None,
+    threshold: Decimal = DEFAULT_THRESHOLD,
 ) -> ImportResult:
+    """The result of an import; lines over ``threshold`` only when 지출액 has numbers."""
     spec = mapped.spec
     low = None
-    if spec.key == "집행현황" and "지출액" in mapped.provided:
-        low = len(low_execution(mapped.frame, Decimal(70)))
+    if (
+        spec.key == "집행현황"
+        and "지출액" in mapped.provided
+        and any(isinstance(v, Decimal) for v in mapped.frame["지출액"].tolist())
+    ):
+        low = len(low_execution(mapped.frame, threshold))
     return ImportResult(
         spec.key,
         spec.unit,
@@ -194,4 +228,5 @@ def summarize(
         mapped.notes,
         low,
         backup,
+        threshold if low is not None else None,
     )

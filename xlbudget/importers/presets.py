@@ -223,12 +223,7 @@ def openfiscal(raw: pd.DataFrame, table: str = "사업별증감") -> Mapped:
     )
     notes = ["담당관 = 소관명", "예산현액 = 국회확정, 지출액 없음 (편성 자료)"]
     return finish(
-        frame,
-        spec,
-        TABLES["집행현황"].columns,
-        "천원",
-        notes,
-        "openfiscal",
+        frame, spec, ("담당관", "세부사업", "통계목", "예산현액"), "천원", notes, "openfiscal"
     )
 
 

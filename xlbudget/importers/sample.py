@@ -251,13 +251,13 @@ def write_sample(
     try:
         template = _template(out, workdir)
         if template is None:
-            wb, original = blank_workbook(), None
+            wb = blank_workbook()
         else:
             keep = out.suffix.lower() == ".xlsm" and template.suffix.lower() == ".xlsm"
-            wb, original = load_workbook(template, keep_vba=keep), template
+            wb = load_workbook(template, keep_vba=keep)
         loc = find_table(wb, TABLES["집행현황"])
         replace_rows(loc, frame, frozenset(frame.columns), progress)
-        save_workbook(wb, out, original=original, progress=progress)
+        save_workbook(wb, out, progress)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return frame, planted

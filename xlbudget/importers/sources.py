@@ -23,6 +23,9 @@ from .model import ROW_COL, SOURCE_COL, ImportInputError
 
 Progress = Callable[[str], None]
 
+#: Workbook suffixes vetted by :func:`xlbudget.safety.vet` before calamine opens them.
+VETTED_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
 #: The fields of a 지방재정365 세부사업별 세출현황 record we use.
 LOFIN_FIELDS = ("dbizCd", "dbizNm", "acntDvNm", "fldNm", "partNm", "bdgCashAmt", "epAmt", "cplAmt")
 
@@ -121,9 +124,27 @@ def read_lofin365(sources: Sequence[Path], progress: Progress = _quiet) -> Lofin
 # --------------------------------------------------------------------------- sheets and CSV
 
 
+def vet_workbook(path: Path) -> None:
+    """Refuse a hostile or damaged workbook before a parser sees it (see ``xlbudget.safety``).
+
+    calamine is native code: one value in XFD1048576 makes it allocate a grid of 17 billion
+    cells and abort the process, which no ``except`` catches; zip bombs and DTD parts are
+    refused here too.
+    """
+    from ..review.read import InputError
+    from ..safety import vet
+
+    try:
+        vet(path).close()
+    except InputError as exc:
+        raise ImportInputError(str(exc)) from None
+
+
 def _rows_from_calamine(path: Path, sheet: str | int | None) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
 
+    if path.suffix.lower() in VETTED_SUFFIXES:
+        vet_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         if sheet is None:
@@ -152,12 +173,20 @@ def _rows_from_csv(path: Path, encoding: str | None, delimiter: str | None) -> l
             break
         except UnicodeDecodeError:
             continue
+        except LookupError:  # no such codec, or not a text codec (base64, rot13)
+            raise ImportInputError(
+                f"매핑 설정의 encoding '{enc}'은(는) 알 수 없는 문자 인코딩입니다 "
+                f"(예: utf-8, cp949): {path.name}"
+            ) from None
     else:
         raise ImportInputError(f"CSV 인코딩을 알 수 없습니다 ({', '.join(encodings)}): {path}")
     if delimiter is None:
         first = text.split("\n", 1)[0]
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except (csv.Error, TypeError) as exc:  # a NUL byte, a delimiter of several characters
+        raise ImportInputError(f"CSV를 읽을 수 없습니다: {path.name} ({exc})") from None
 
 
 def read_rows(
@@ -264,12 +293,25 @@ def read_config(path: Path) -> MappingConfig:
     columns = doc.get("columns", {})
     if not isinstance(columns, dict) or not all(isinstance(v, str) for v in columns.values()):
         raise ImportInputError(f"[columns]는 '표 열 = \"원본 머리글\"' 형식이어야 합니다: {path}")
+    for key in ("table", "unit", "encoding", "delimiter"):
+        if key in doc and not isinstance(doc[key], str):
+            raise ImportInputError(
+                f"매핑 설정의 {key}는 따옴표로 감싼 글자여야 합니다: {doc[key]!r} ({path.name})"
+            )
+    sheet = doc.get("sheet")
+    if isinstance(sheet, bool) or not isinstance(sheet, (str, int, type(None))):
+        raise ImportInputError(
+            f"매핑 설정의 sheet는 시트 이름(글자) 또는 0부터 센 번호입니다: {sheet!r}"
+        )
+    constants = doc.get("constants", {})
+    if not isinstance(constants, dict):
+        raise ImportInputError(f"[constants]는 '표 열 = 값' 형식이어야 합니다: {path}")
     header_row = doc.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         raise ImportInputError(f"header_row는 1 이상의 정수여야 합니다: {header_row!r}")
     return MappingConfig(
         dict(columns),
-        dict(doc.get("constants", {})),
+        dict(constants),
         doc.get("table"),
         doc.get("unit"),
         doc.get("sheet"),

@@ -8,30 +8,30 @@ number format of the table's first data row; a column whose first data row holds
 The Excel Table's ``ref``, its autofilter, and the conditional formats and data validations
 that covered the old rows are stretched to the new rows.  Rows left over below are cleared.
 
+Rows are never inserted or deleted: openpyxl's ``insert_rows``/``delete_rows`` move cells but
+not the formulas, merged cells, names, charts and conditional formats that point at them, so
+a table that must grow over content below it is refused, naming the first such cell.
+
 Text from data is always a string cell: a 세부사업 named "=HYPERLINK(…)" stays text.
 
-openpyxl's ``keep_vba`` keeps the VBA project and the ribbon XML but rewrites
-``_rels/.rels`` without the ribbon's relationship; ``save_workbook`` restores it (with
-``xlbudget.workbook.package`` when present) and replaces the target atomically.
+The target is vetted and checked for parts openpyxl would drop before it is loaded, and saved
+with ``xlbudget.adapters.openpyxl_io`` (atomic; ribbon and VBA wiring restored).
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
-import zipfile
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree as ET
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
@@ -39,11 +39,17 @@ from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.table import Table
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..schema import TableSpec, normalize_header
+from ..adapters import openpyxl_io
+from ..core.money import ParseError, parse_amount
+from ..review.read import InputError
+from ..schema import TABLES, TableSpec, normalize_header
+from .convert import tidy
 from .model import ImportInputError
 
+#: 설정's 미집행기준 when the workbook has none (the review's default too).
+DEFAULT_THRESHOLD = Decimal(70)
+
 Progress = Callable[[str], None]
-_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def _quiet(_: str) -> None:
@@ -77,13 +83,16 @@ class TableLocation:
 
 
 def load_target(path: Path) -> Workbook:
-    """The workbook to import into, keeping its VBA project (.xlsm)."""
-    if not path.is_file():
-        raise ImportInputError(f"통합문서를 찾을 수 없습니다: {path}")
+    """The workbook to import into, keeping its VBA project (.xlsm).
+
+    Refused before openpyxl parses a byte when it is hostile or damaged (zip bomb, DTD, huge
+    sheet) or holds parts openpyxl would silently drop on saving (customXml, shapes,
+    slicers, form controls, threaded comments …): ``openpyxl_io.preflight`` says which.
+    """
     try:
-        return load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportInputError(f"통합문서를 열 수 없습니다: {path} ({exc})") from exc
+        return openpyxl_io.load_for_writing(Path(path))
+    except InputError as exc:
+        raise ImportInputError(str(exc)) from None
 
 
 def _canonical(spec: TableSpec) -> dict[str, str]:
@@ -161,6 +170,30 @@ def find_table(wb: Workbook, spec: TableSpec) -> TableLocation:
     )
 
 
+def read_threshold(wb: Workbook, default: Decimal = DEFAULT_THRESHOLD) -> Decimal:
+    """설정's 미집행기준 (percent) of the target workbook; ``default`` when absent or not a number.
+
+    The import summary counts lines at or over the same threshold the review will mark, so a
+    city that reviews at 50% does not read a count made at 70%.
+    """
+    try:
+        loc = find_table(wb, TABLES["설정"])
+    except ImportInputError:
+        return default
+    key_col, value_col = loc.columns.get("항목"), loc.columns.get("값")
+    if key_col is None or value_col is None:
+        return default
+    for row in range(loc.first_row, loc.last_row + 1):
+        if normalize_header(loc.ws.cell(row, key_col).value) != "미집행기준":
+            continue
+        try:
+            value = parse_amount(loc.ws.cell(row, value_col).value)
+        except ParseError:
+            return default
+        return default if value is None else tidy(value)
+    return default
+
+
 def _translate(formula: str, origin: str, target: str) -> str:
     if "[@" in formula or not re.search(r"\$?[A-Z]{1,3}\$?\d", formula):
         return formula  # structured or address-free formulas are the same on every row
@@ -204,8 +237,32 @@ def _stretch_formats(ws: Worksheet, loc: TableLocation, old_last: int, new_last:
         dv.sqref = _stretch(dv.sqref, loc, old_last, new_last)
 
 
-def _content_below(ws: Worksheet, row: int) -> bool:
-    return any(r > row and c.value is not None for (r, _), c in ws._cells.items())
+def _first_content_below(ws: Worksheet, row: int) -> str | None:
+    """A1 address of the first cell below ``row`` (any column) that holds something."""
+    cells = [
+        (r, c)
+        for (r, c), cell in ws._cells.items()
+        if r > row and cell.value is not None and cell.value != ""
+    ]
+    cells += [(m.min_row, m.min_col) for m in ws.merged_cells.ranges if m.max_row > row]
+    if not cells:
+        return None
+    r, c = min(cells)
+    return f"{get_column_letter(c)}{max(r, row + 1)}"
+
+
+def _check_room(loc: TableLocation, new_tail: int) -> None:
+    """Refuse to grow the table over anything below it (see the module docstring)."""
+    tail = loc.last_row + loc.totals_rows
+    if new_tail <= tail:
+        return
+    where = _first_content_below(loc.ws, tail)
+    if where is not None:
+        raise ImportInputError(
+            f"시트 '{loc.ws.title}'의 표 아래 {where} 셀에 내용이 있어 행을 늘릴 수 "
+            f"없습니다({loc.describe()} → {new_tail}행까지 필요). 그 내용을 다른 시트로 옮기거나 "
+            "지운 뒤 다시 실행하십시오. (통합문서는 바뀌지 않았습니다)"
+        )
 
 
 def replace_rows(
@@ -242,12 +299,7 @@ def replace_rows(
     ]
     new_last = first + n - 1
     tail = old_last + loc.totals_rows
-    if _content_below(ws, tail):
-        shift = (new_last + loc.totals_rows) - tail
-        if shift > 0:
-            ws.insert_rows(tail + 1, shift)
-        elif shift < 0:
-            ws.delete_rows(new_last + loc.totals_rows + 1, -shift)
+    _check_room(loc, new_last + loc.totals_rows)
     # Clear the old data (and totals) rows, only inside the table's columns.
     for row in range(first, max(tail, first - 1) + 1):
         for col in range(loc.first_col, loc.last_col + 1):
@@ -275,9 +327,10 @@ def replace_rows(
             value = values[name][i]
             if value is None:
                 continue
-            cell.value = value
             if isinstance(value, str):
-                cell.data_type = "s"  # data, never a formula
+                openpyxl_io.set_text(cell, value)  # data, never a formula
+            else:
+                cell.value = value
         if height is not None:
             ws.row_dimensions[row].height = height
         if i and i % 20000 == 0:
@@ -307,79 +360,13 @@ def replace_rows(
 # --------------------------------------------------------------------------- saving
 
 
-def _fix_root_rels(saved: Path, original: Path | None) -> None:
-    """Put back root relationships (the ribbon's customUI) that openpyxl dropped."""
-    if original is None or not zipfile.is_zipfile(original):
-        return
-    with zipfile.ZipFile(original) as zin:
-        if "_rels/.rels" not in zin.namelist():
-            return
-        orig = ET.fromstring(zin.read("_rels/.rels"))
-    with zipfile.ZipFile(saved) as zout:
-        names = set(zout.namelist())
-        rels = ET.fromstring(zout.read("_rels/.rels"))
-    have = {(r.get("Type"), r.get("Target", "").lstrip("/")) for r in rels}
-    ids = {r.get("Id") for r in rels}
-    missing = [
-        r
-        for r in orig
-        if (r.get("Type"), r.get("Target", "").lstrip("/")) not in have
-        and r.get("Target", "").lstrip("/") in names
-    ]
-    if not missing:
-        return
-    for rel in missing:
-        rid, k = rel.get("Id"), 1
-        while rid in ids:
-            rid, k = f"rIdXb{k}", k + 1
-        ids.add(rid)
-        ET.SubElement(
-            rels,
-            f"{{{_RELS_NS}}}Relationship",
-            {"Id": rid, "Type": rel.get("Type"), "Target": rel.get("Target")},
-        )
-    ET.register_namespace("", _RELS_NS)
-    data = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + ET.tostring(rels)
-    fixed = saved.with_name(saved.name + ".rels")
-    with zipfile.ZipFile(saved) as zin, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as zo:
-        for info in zin.infolist():
-            zo.writestr(info, data if info.filename == "_rels/.rels" else zin.read(info))
-    os.replace(fixed, saved)
-
-
-def _package_module() -> Any | None:
+def save_workbook(wb: Workbook, out: Path, progress: Progress = _quiet) -> None:
+    """Save atomically with the ribbon and VBA wiring restored (``openpyxl_io.save``)."""
+    progress(f"저장 중: {Path(out).name}")
     try:
-        from ..workbook import package  # written by the workbook engineer
-    except ImportError:
-        return None
-    needed = ("read_parts", "write_parts", "ensure_ribbon_and_vba")
-    return package if all(hasattr(package, n) for n in needed) else None
-
-
-def save_workbook(
-    wb: Workbook, out: Path, original: Path | None = None, progress: Progress = _quiet
-) -> None:
-    """Save atomically (temp file beside ``out``, then rename), ribbon relationship restored."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        progress(f"저장 중: {out.name}")
-        wb.save(tmp)
-        package = _package_module() if out.suffix.lower() == ".xlsm" else None
-        if package is not None:
-            parts = package.read_parts(tmp)
-            fixed = package.ensure_ribbon_and_vba(parts)
-            package.write_parts(fixed if fixed is not None else parts, out)
-            tmp.unlink(missing_ok=True)
-            return
-        _fix_root_rels(tmp, original)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        openpyxl_io.save(wb, Path(out))
+    except InputError as exc:  # OutputError: full disk, read-only file …; nothing written
+        raise ImportInputError(str(exc)) from None
 
 
 def backup_path(path: Path) -> Path:
