@@ -21,6 +21,9 @@ ACTIONS: dict[str, str] = {
 }
 #: Modules whose XB_ functions "함수 가져오기" imports when xlwings.conf names none.
 UDF_MODULES = "xlbudget.udfs"
+#: Only modules of this package are imported from the workbook's "UDF Modules" entry: the
+#: entry travels with the file, and importing a module runs its code.
+UDF_PACKAGE = "xlbudget"
 TITLE = "예산검토"
 HELP_TEXT = (
     "예산검토 탭 사용법\n"
@@ -37,6 +40,11 @@ NOT_WINDOWS = (
     "함수 가져오기는 Windows용 Excel에서만 됩니다. 이 컴퓨터에서는 XB_ 함수를 쓸 수 없습니다 "
     "(Import Functions needs Excel on Windows)."
 )
+IMPORT_FAILED = (
+    "XB_ 함수를 가져오지 못했습니다. 파일 → 옵션 → 보안 센터 → 보안 센터 설정 → 매크로 설정에서 "
+    '"VBA 프로젝트 개체 모델에 안전하게 액세스할 수 있음"을 켠 뒤 다시 누르십시오 '
+    "(Trust access to the VBA project object model).\n\n원인: {error}"
+)
 
 
 def unknown_button_message(button_id: str) -> str:
@@ -46,19 +54,21 @@ def unknown_button_message(button_id: str) -> str:
 def run(button_id: str, book: Any = None) -> None:
     """Run the action of ribbon button ``button_id`` on ``book`` (default: the calling book).
 
-    An id outside ``ACTIONS`` does nothing but report: a Korean message box when a book is
-    at hand, otherwise a ValueError naming the id.
+    An id outside ``ACTIONS`` does nothing but report: a Korean message box on the calling
+    book (VBA passes no book), and a ValueError naming the id only when there is no book at
+    all (called outside Excel).
     """
     action = ACTIONS.get(button_id) if isinstance(button_id, str) else None
+    if book is None:
+        book = _caller()
     if action is None:
+        message = unknown_button_message(str(button_id))
         if book is None:
-            raise ValueError(unknown_button_message(str(button_id)))
-        book.app.alert(unknown_button_message(str(button_id)), title=TITLE)
+            raise ValueError(message)
+        book.app.alert(message, title=TITLE)
         return
     if book is None:
-        import xlwings as xw
-
-        book = xw.Book.caller()
+        raise ValueError("예산검토 리본은 Excel에서 눌러야 합니다 (no calling workbook).")
     if action == "help":
         book.app.alert(HELP_TEXT, title=TITLE)
     elif action == "import_udfs":
@@ -69,8 +79,25 @@ def run(button_id: str, book: Any = None) -> None:
         getattr(live, action)(book)
 
 
+def _caller() -> Any:
+    """The workbook that called through ``RunPython``, or None outside Excel."""
+    try:
+        import xlwings as xw
+
+        return xw.Book.caller()
+    except Exception:  # xlwings raises a bare Exception when not called from Excel
+        return None
+
+
+def _allowed(module: str) -> bool:
+    return module == UDF_PACKAGE or module.startswith(UDF_PACKAGE + ".")
+
+
 def udf_modules(book: Any) -> str:
-    """The "UDF Modules" entry of the book's xlwings.conf sheet, else ``xlbudget.udfs``."""
+    """The ``xlbudget.`` modules of the book's xlwings.conf "UDF Modules", else ``xlbudget.udfs``.
+
+    Other modules named there are left out (see ``UDF_PACKAGE``).
+    """
     try:
         from xlwings.utils import read_config_sheet
 
@@ -79,7 +106,8 @@ def udf_modules(book: Any) -> str:
         config = {}
     for key, value in config.items():
         if str(key).strip().upper() == "UDF MODULES" and value:
-            return str(value)
+            modules = [m.strip() for m in str(value).split(";") if _allowed(m.strip())]
+            return ";".join(modules) or UDF_MODULES
     return UDF_MODULES
 
 
@@ -90,5 +118,9 @@ def import_udfs(book: Any) -> None:
         return
     import xlwings
 
-    xlwings.import_udfs(udf_modules(book), book.api)
+    try:
+        xlwings.import_udfs(udf_modules(book), book.api)
+    except Exception as exc:  # untrusted VBA project access, a COM error: a message, no trace
+        book.app.alert(IMPORT_FAILED.format(error=f"{type(exc).__name__}: {exc}"), title=TITLE)
+        return
     book.app.alert("XB_ 함수를 가져왔습니다. 함수예시 시트에서 결과를 확인하세요.", title=TITLE)

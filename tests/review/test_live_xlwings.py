@@ -25,7 +25,6 @@ from xlbudget.core.numformat import TRI
 from xlbudget.review import live
 from xlbudget.review.files import review_file
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 REVIEW = ("검토_개요", "검토_사업별", "검토_미집행", "검토_점검")
 
 
@@ -102,8 +101,8 @@ def expected_grid(ws: Any) -> dict[tuple[int, int], Any]:
             value = cell.value
             if value is None:
                 continue
-            if cell.data_type == "s" and value.startswith(FORMULA_STARTS):
-                value = "'" + value  # text that looks like a formula stays text in Excel
+            if cell.data_type == "s" and value:
+                value = "'" + value  # Excel keeps text as typed, never re-parsed
             out[(cell.row - 1, cell.column - 1)] = value
     return out
 
@@ -201,12 +200,22 @@ def test_fill_alert_reports_results_and_what_was_skipped(filled, file_review) ->
     assert plan.findings == file_plan.findings
 
 
-def test_formula_like_text_is_sent_as_text(source: Path) -> None:
+def test_text_is_sent_as_text(source: Path) -> None:
+    """Data text reaches Excel as typed: not a formula, not a date, not a number."""
     values = remote_book.read_values(source)
     rows = values["집행현황"]
     header = next(i for i, r in enumerate(rows) if "세부사업" in r)
     column = rows[header].index("세부사업")
-    injected = ['=HYPERLINK("http://x","y")', "+1", "-3 삭감", "@SUM(A1)"]
+    injected = [
+        '=HYPERLINK("http://x","y")',
+        "+1",
+        "-3 삭감",
+        "@SUM(A1)",
+        "12-3",  # a date to Excel
+        "1/4",  # a date (or a fraction) to Excel
+        "007",  # the number 7 to Excel
+        "'인용",  # Excel would eat the apostrophe
+    ]
     for offset, text in enumerate(injected, start=1):
         rows[header + offset][column] = text
     book = remote_book.book(source, values)
@@ -218,6 +227,30 @@ def test_formula_like_text_is_sent_as_text(source: Path) -> None:
         assert text not in texts
     # The template's own formulas are sent as formulas.
     assert any(str(v).startswith("=IF(") for v in texts)
+
+
+def without(source: Path, sheets: tuple[str, ...], folder: Path) -> Path:
+    """A copy of ``source`` without ``sheets`` (a real file, for both pipelines)."""
+    wb = openpyxl.load_workbook(source, keep_vba=True)
+    for name in sheets:
+        del wb[name]
+    path = folder / source.name
+    wb.save(path)
+    return path
+
+
+def test_new_sheets_go_before_xlwings_conf(source: Path, tmp_path: Path) -> None:
+    """Without 양식_ sheets to follow, the 검토_ sheets go last but before xlwings.conf (the
+    file writers' order)."""
+    names = openpyxl.load_workbook(source, read_only=True).sheetnames
+    if names[-1] != "xlwings.conf":
+        pytest.skip("this workbook has no trailing xlwings.conf sheet")
+    path = without(source, tuple(n for n in names if n.startswith("양식_")), tmp_path)
+    book = remote_book.book(path)
+    assert live.fill(book) is not None
+    after = [s.name for s in book.sheets]
+    assert after[-len(REVIEW) - 1 :] == [*REVIEW, "xlwings.conf"]
+    assert after[: -len(REVIEW) - 1] == [n for n in names[:-1] if not n.startswith("양식_")]
 
 
 def test_fill_twice_replaces_the_review_sheets(file_review) -> None:
@@ -251,6 +284,50 @@ def test_check_writes_only_the_findings_sheet(source: Path, file_review) -> None
     out, _ = file_review
     expected = expected_grid(openpyxl.load_workbook(out)["검토_점검"])
     assert sent_grid(sheet_actions(book)["검토_점검"]) == expected
+
+
+def test_check_needs_no_execution_table(source: Path, tmp_path: Path) -> None:
+    """표 점검 works on a workbook without 집행현황, as the CLI's check does."""
+    path = without(source, ("집행현황",), tmp_path)
+    book = remote_book.book(path)
+    plan = live.check(book)
+    assert plan is not None
+    assert [a["args"][1] for a in remote_book.actions(book, "addSheet")] == ["검토_점검"]
+    [message] = alerts(book)
+    assert message.startswith("완료:") and "집행현황" not in message
+    file_plan = review_file(path, steps=("check",), write=False).plan
+    assert plan.findings == file_plan.findings
+    sent = set(sent_grid(sheet_actions(book)["검토_점검"]).values())
+    assert all("'" + f.message in sent for f in file_plan.findings)
+
+
+def test_mark_repoints_existing_names(source: Path) -> None:
+    """A name that exists is redefined (the file adapters replace it), not left stale."""
+    wb = openpyxl.load_workbook(source, read_only=True)
+    defined = {n: wb.defined_names[n].attr_text for n in ("xb_threshold", "xb_contract_threshold")}
+    data = remote_book.payload(source)
+    stale = "='설정'!$A$1"
+    data["names"] = [
+        {
+            "name": name,
+            "refers_to": stale if name == "xb_threshold" else "=" + target,
+            "sheet_index": None,
+            "address": None,
+            "book_scope": True,
+            "scope_sheet_name": None,
+            "scope_sheet_index": None,
+        }
+        for name, target in defined.items()
+    ]
+    import xlwings as xw
+
+    book = xw.Book(json=data)
+    assert live.mark(book) is not None
+    assert not remote_book.actions(book, "namesAdd")
+    moved = remote_book.actions(book, "setNameRefersTo")
+    assert [(a["args"][0], a["args"][-1]) for a in moved] == [
+        ("xb_threshold", "=" + defined["xb_threshold"])
+    ]
 
 
 def test_missing_table_ends_in_an_alert(source: Path) -> None:

@@ -120,6 +120,18 @@ def test_unknown_button_without_a_book_raises() -> None:
         ribbon.run("evil")
 
 
+def test_unknown_button_from_vba_alerts_on_the_calling_book(book: Any) -> None:
+    """VBA passes no book: the message goes to the calling book, never a traceback."""
+    book.set_mock_caller()  # xlwings' own stand-in for a RunPython call
+    try:
+        ribbon.run("evil")
+    finally:
+        del xw.Book._mock_caller
+    actions = book.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert "알 수 없는 리본 단추" in actions[0]["args"][0]
+
+
 def test_help_shows_the_help_text(book: Any) -> None:
     ribbon.run("xbHelp", book)
     assert alerts(book) == [[ribbon.HELP_TEXT, ribbon.TITLE, "ok", "", ""]]
@@ -133,9 +145,8 @@ def test_import_udfs_explains_itself_off_windows(book: Any) -> None:
     assert alerts(book) == [[ribbon.NOT_WINDOWS, ribbon.TITLE, "ok", "", ""]]
 
 
-def test_udf_modules_come_from_the_conf_sheet(book: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert ribbon.udf_modules(book) == "xlbudget.udfs"  # no xlwings.conf sheet: the default
-    configured = xw.Book(
+def conf_book(modules: str) -> Any:
+    return xw.Book(
         json={
             "client": "Microsoft Office Scripts",
             "version": xw.__version__,
@@ -146,9 +157,34 @@ def test_udf_modules_come_from_the_conf_sheet(book: Any, monkeypatch: pytest.Mon
                     "name": "xlwings.conf",
                     "pictures": [],
                     "tables": [],
-                    "values": [["Interpreter_Win", "python"], ["UDF Modules", "xlbudget.udfs;x"]],
+                    "values": [["Interpreter_Win", "python"], ["UDF Modules", modules]],
                 }
             ],
         }
     )
-    assert ribbon.udf_modules(configured) == "xlbudget.udfs;x"
+
+
+@pytest.mark.parametrize(
+    ("configured", "imported"),
+    [
+        ("xlbudget.udfs", "xlbudget.udfs"),
+        ("xlbudget.udfs;xlbudget.extra_udfs", "xlbudget.udfs;xlbudget.extra_udfs"),
+        ("xlbudget.udfs;x", "xlbudget.udfs"),  # only modules of the package
+        ("os; xlbudget.udfs ;xlbudgetevil", "xlbudget.udfs"),
+        ("evil", "xlbudget.udfs"),  # nothing allowed left: the default
+    ],
+)
+def test_udf_modules_come_from_the_conf_sheet(book: Any, configured: str, imported: str) -> None:
+    assert ribbon.udf_modules(book) == "xlbudget.udfs"  # no xlwings.conf sheet: the default
+    assert ribbon.udf_modules(conf_book(configured)) == imported
+
+
+def test_import_udfs_failure_is_a_message(book: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where xlwings cannot import (here: no pywin32; on Windows: VBA project access not
+    trusted), the user gets the Korean explanation, not a traceback."""
+    monkeypatch.setattr(sys, "platform", "win32")
+    ribbon.run("xbImportUdfs", book)
+    monkeypatch.undo()
+    [[prompt, title, *_]] = alerts(book)
+    assert title == ribbon.TITLE
+    assert "가져오지 못했습니다" in prompt and "VBA 프로젝트 개체 모델" in prompt

@@ -1,13 +1,17 @@
 """Live-workbook adapter: the same BookData in and Plan out, through xlwings.
 
 Values go to Excel in bulk, one 2-D write per generated sheet (each cell-by-cell call would
-cross into Excel).  Text that starts like a formula is written with a leading apostrophe, so
-Excel keeps it as text.  Number formats, bold, fills, wrapping, merges, row heights and column
-widths go through xlwings' own Range API, which every engine has (the remote engine measures
-column widths in points, Excel in characters: converted).  Conditional formats and charts need
-Excel's object model (``.api``, desktop Excel); where the engine lacks it (xlwings' remote
-engine, used in tests on Linux), that part is skipped and reported in ``ApplyReport.skipped``,
-and the ribbon's message box lists it.  Borders are not drawn by this adapter.
+cross into Excel).  Every text that is not a template formula is written with a leading
+apostrophe: ``Range.value`` re-parses strings as if typed, so "=…" would become a formula,
+"12-3" or "1/4" a date, "007" the number 7, and a leading "'" would be eaten; with the
+apostrophe Excel stores the text as is (the apostrophe is not part of the value).
+Number formats, bold, fills, wrapping, merges, row heights and column widths go through
+xlwings' own Range API, which every engine has (the remote engine measures column widths in
+points, Excel in characters: converted).  Conditional formats and charts need Excel's object
+model (``.api``, desktop Excel); where the engine lacks it (xlwings' remote engine, used in
+tests on Linux), that part is skipped and reported in ``ApplyReport.skipped``, and the
+ribbon's message box lists it.  Borders are not drawn by this adapter.  New sheets go before
+a trailing ``xlwings.conf`` sheet, as the file writers keep it last.
 """
 
 from __future__ import annotations
@@ -23,8 +27,10 @@ from ..review.model import RULE_MARKER, BookData, ChartSpec, Plan, SheetPlan, Ta
 from ..review.templates import Style, TemplateSheet, default_templates, template_from_grid
 from ..schema import TEMPLATE_PREFIX
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 XL_EXPRESSION = 2  # XlFormatConditionType.xlExpression
+XL_A1, XL_R1C1 = 1, -4150  # XlReferenceStyle
+#: The sheet xlwings reads its settings from; kept last, as the file writers keep it.
+CONF_SHEET = "xlwings.conf"
 #: Why a part was skipped, for the user: the engine lacks it, Excel on the desktop has it.
 NEEDS_EXCEL = "이 환경에서는 만들 수 없습니다(Windows용 Excel에서 실행하면 만들어짐)"
 
@@ -107,8 +113,9 @@ def _styled(sheet: Any, template: TemplateSheet) -> TemplateSheet:
 
 
 def _cell_value(value: Any, formula: bool) -> Any:
-    if isinstance(value, str) and not formula and value.startswith(FORMULA_STARTS):
-        return "'" + value  # Excel's own way of saying "this is text"
+    """The value to send: text gets Excel's own "this is text" prefix, so it is not re-parsed."""
+    if isinstance(value, str) and not formula and value:
+        return "'" + value
     return value
 
 
@@ -129,8 +136,17 @@ def _write_sheet(book: Any, sheet: SheetPlan, report: ApplyReport) -> None:
     if sheet.name in names:
         book.sheets[sheet.name].delete()
         names.remove(sheet.name)
-    after = book.sheets[sheet.after] if sheet.after in names else book.sheets[-1]
-    ws = book.sheets.add(sheet.name, after=after)
+    if sheet.after in names:
+        ws = book.sheets.add(sheet.name, after=book.sheets[sheet.after])
+    elif names and names[-1] == CONF_SHEET:
+        # after the sheet before it rather than before=conf: the remote engine (xlwings
+        # 0.37.8) inserts one place too early with before= on any sheet but the first
+        if len(names) > 1:
+            ws = book.sheets.add(sheet.name, after=book.sheets[-2])
+        else:
+            ws = book.sheets.add(sheet.name, before=book.sheets[0])
+    else:
+        ws = book.sheets.add(sheet.name, after=book.sheets[-1])
     if not sheet.cells:
         return
     height = max(c.row for c in sheet.cells) + 1
@@ -218,6 +234,42 @@ def _runs(cells: list[tuple[int, int]]) -> list[str]:
     return out
 
 
+def _relative_to_active_cell(app: Any, formula: str, target: Any) -> str:
+    """``formula`` (relative to ``target``'s top-left) rewritten relative to the active cell.
+
+    Through COM, ``FormatConditions.Add`` reads relative references (``$D5``) relative to the
+    active cell, not to the range (Microsoft KB 895562): a rule for D5 added while Z100 is
+    selected would test row 100.  So the formula goes to R1C1 relative to the top-left and
+    back to A1 relative to the active cell; Excel then maps it onto the right rows.
+    ``ToAbsolute`` is left out: the ``$`` of each reference stays as it is.
+    """
+    try:
+        active = app.ActiveCell
+    except Exception:  # COM raises when no window/sheet has a cell cursor
+        active = None
+    if active is None:
+        raise ValueError(
+            "조건부 서식을 넣으려면 먼저 워크시트의 셀 하나를 선택한 뒤 다시 누르십시오 "
+            "(no active cell: a chart sheet or no window is active)."
+        )
+    r1c1 = app.ConvertFormula(
+        Formula="=" + formula,
+        FromReferenceStyle=XL_A1,
+        ToReferenceStyle=XL_R1C1,
+        RelativeTo=target.Cells(1, 1),
+    )
+    a1 = (
+        app.ConvertFormula(
+            Formula=r1c1, FromReferenceStyle=XL_R1C1, ToReferenceStyle=XL_A1, RelativeTo=active
+        )
+        if isinstance(r1c1, str)
+        else None
+    )
+    if not isinstance(a1, str):  # Excel returns an error code (e.g. over 255 characters)
+        raise ValueError(f"조건부 서식 수식을 변환하지 못했습니다: ={formula}")
+    return a1
+
+
 def _apply_rules(book: Any, plan: Plan, report: ApplyReport) -> None:
     """Replace xlbudget's conditional formats through Excel's object model (Windows)."""
     if not plan.rules:
@@ -231,7 +283,8 @@ def _apply_rules(book: Any, plan: Plan, report: ApplyReport) -> None:
                     condition.Delete()
         for rule in plan.rules:
             target = book.sheets[rule.sheet].api.Range(rule.ref)
-            condition = target.FormatConditions.Add(Type=XL_EXPRESSION, Formula1="=" + rule.formula)
+            formula = _relative_to_active_cell(book.app.api, rule.formula, target)
+            condition = target.FormatConditions.Add(Type=XL_EXPRESSION, Formula1=formula)
             r, g, b = (int(rule.fill[i : i + 2], 16) for i in (0, 2, 4))
             condition.Interior.Color = r + g * 256 + b * 65536  # Excel's BGR integer
             condition.StopIfTrue = rule.stop
@@ -241,11 +294,15 @@ def _apply_rules(book: Any, plan: Plan, report: ApplyReport) -> None:
 
 
 def _define_names(book: Any, names: dict[str, str], report: ApplyReport) -> None:
+    """Define each book-level name, or point an existing one at the new target (as the file
+    adapters replace it): a 설정 table that moved must not leave the rules on its old cell."""
     try:
-        existing = {n.name for n in book.names}
+        existing = {n.name: n for n in book.names}
         for name, target in names.items():
             if name not in existing:
                 book.names.add(name, "=" + target)
+            elif existing[name].refers_to != "=" + target:
+                existing[name].refers_to = "=" + target
     except (NotImplementedError, AttributeError):
         report.skipped.append(f"이름 정의 {', '.join(names)} — {NEEDS_EXCEL}")
 

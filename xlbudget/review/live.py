@@ -59,9 +59,7 @@ def check_plan(data: BookData) -> Plan:
     # templates (as engine.build_plan does), else at the end.
     index = templates.index(template)
     before = templates[index - 1].output if index > 0 else None
-    after = (
-        before if before in data.sheets else (templates[-1].name if data.templates else None)
-    )
+    after = before if before in data.sheets else (templates[-1].name if data.templates else None)
     plan.sheets = [renderer.sheet(template, after)]
     plan.findings = plan.findings + renderer.errors
     plan.sentences = [context["문장"]["점검"]]
