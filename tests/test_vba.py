@@ -47,17 +47,10 @@ SPEC_PLAIN_COMPRESSED = bytes.fromhex(
 
 
 def _document(name: str, base: str, body: str = "") -> VbaModule:
-    header = (
-        f'Attribute VB_Name = "{name}"\n'
-        f'Attribute VB_Base = "0{base}"\n'
-        "Attribute VB_GlobalNameSpace = False\n"
-        "Attribute VB_Creatable = False\n"
-        "Attribute VB_PredeclaredId = True\n"
-        "Attribute VB_Exposed = True\n"
-        "Attribute VB_TemplateDerived = False\n"
-        "Attribute VB_Customizable = True\n"
-    )
-    return VbaModule(name, "document", header + body)
+    """A document module with the attributes Excel stores (the builder's), plus ``body``."""
+    from xlbudget.workbook.build import document_module
+
+    return VbaModule(name, "document", document_module(name, base).source + body)
 
 
 OUR_MODULE = VbaModule(

@@ -304,23 +304,19 @@ def save(wb: Any, out: Path) -> Path:
     that says so.
     """
     from .. import safety
-    from ..workbook.package import ensure_ribbon_and_vba, read_parts, write_parts
+    from ..workbook.package import read_parts
+    from .package_io import save_parts
 
     out = Path(out)
-    if safety.is_read_only(out):
-        raise safety.OutputError(
-            f"결과 파일이 읽기 전용이라 덮어쓸 수 없습니다: {out}. 읽기 전용 속성을 끄거나 "
-            "다른 이름(-o)으로 저장하십시오. 원본과 기존 결과 파일은 바뀌지 않았습니다."
-        )
     try:
         buffer = io.BytesIO()
         wb.save(buffer)
-        parts = ensure_ribbon_and_vba(read_parts(buffer.getvalue()))
-        write_parts(parts, out)
+        parts = read_parts(buffer.getvalue())
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:
         raise safety.output_error(exc, out) from exc
+    save_parts(parts, out)  # read-only check, ribbon/VBA repair, atomic write
     return out
 
 
