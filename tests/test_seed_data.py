@@ -11,19 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_TEXT = SHARED / "seed" / "000_c53a4f2b7cef52a8.txt"
+from tests.conftest import REPO, SEED_TEXT, need
+
 DATA = REPO / "xlbudget" / "data" / "seed"
-
-if not SEED_TEXT.exists():  # pragma: no cover - only when the shared folder is not beside
-    pytest.skip(f"seed text not found at {SEED_TEXT}", allow_module_level=True)
-
-LINES = SEED_TEXT.read_text(encoding="utf-8").split("\n")
+LINES = need(SEED_TEXT, "the seed report").read_text(encoding="utf-8").split("\n")
 
 HEADERS = {
     "세입.csv": "수준,구분,세부,당초,기정,추경,증감_당초,증감_기정,증감율_당초,증감율_기정",

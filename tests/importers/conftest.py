@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED_WORKBOOK, REAL_DATA
+from tests.conftest import BUNDLED_WORKBOOK, REAL_DATA, need
 
 LOFIN = REAL_DATA / "lofin365_qwgjk_popfund"
 PROJECTS = LOFIN / "projects"
@@ -50,8 +50,4 @@ def target_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_lofin(shared_dir: Path) -> list[Path]:
-    files = [PROJECTS / name for name in SUBSET]
-    for f in files:
-        if not f.is_file():
-            pytest.skip(f"real export missing: {f}")
-    return files
+    return [need(PROJECTS / name, "real export") for name in SUBSET]

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
-from tests.conftest import REPO
+from tests.conftest import REAL_DATA, REPO, need
 from tests.importers.conftest import OPENFISCAL, sha256
 from xlbudget.adapters import openpyxl_io
 from xlbudget.cli import main
@@ -193,8 +193,8 @@ def test_budget_only_source_reports_no_unspent_lines(tmp_path, capsys):
 
 
 def test_real_openfiscal_execution_target_has_no_low_execution_count(shared_dir):
-    if OPENFISCAL is None or not OPENFISCAL.is_file():
-        pytest.skip("열린재정 xlsx missing")
+    need(REAL_DATA / "openfiscal_budget2023_statgarten_datatoys", "열린재정 export")
+    assert OPENFISCAL is not None and OPENFISCAL.is_file(), "열린재정 xlsx missing"
     mapped = map_source([OPENFISCAL], table="집행현황")
     assert "지출액" not in mapped.provided and "지출잔액" not in mapped.provided
     result = summarize(mapped, None, [str(OPENFISCAL)])

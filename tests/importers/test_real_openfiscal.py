@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.cell_range import CellRange
 
+from tests.conftest import REAL_DATA, need
 from tests.importers.conftest import OPENFISCAL, sha256
 from xlbudget.importers import import_source, map_source
 
@@ -44,8 +45,8 @@ def sheet_rows(path: Path) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def source(shared_dir) -> tuple[Path, list[list[str]]]:
-    if OPENFISCAL is None or not OPENFISCAL.is_file():
-        pytest.skip("열린재정 xlsx missing")
+    need(REAL_DATA / "openfiscal_budget2023_statgarten_datatoys", "열린재정 export")
+    assert OPENFISCAL is not None and OPENFISCAL.is_file(), "열린재정 xlsx missing"
     return OPENFISCAL, sheet_rows(OPENFISCAL)
 
 

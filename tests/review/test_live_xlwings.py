@@ -21,6 +21,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from tests.conftest import BUNDLED_WORKBOOK
 from tests.support import remote_book
+from xlbudget import ribbon
 from xlbudget.core.numformat import TRI
 from xlbudget.review import live
 from xlbudget.review.files import review_file
@@ -50,8 +51,7 @@ def source(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         from xlbudget.workbook.build import build_workbook
 
         build_workbook(path)
-        if not any(s.startswith("양식_") for s in openpyxl.load_workbook(path).sheetnames):
-            pytest.skip("the workbook builder writes no 양식_ sheets yet")
+        assert any(s.startswith("양식_") for s in openpyxl.load_workbook(path).sheetnames)
     return path
 
 
@@ -243,8 +243,7 @@ def test_new_sheets_go_before_xlwings_conf(source: Path, tmp_path: Path) -> None
     """Without 양식_ sheets to follow, the 검토_ sheets go last but before xlwings.conf (the
     file writers' order)."""
     names = openpyxl.load_workbook(source, read_only=True).sheetnames
-    if names[-1] != "xlwings.conf":
-        pytest.skip("this workbook has no trailing xlwings.conf sheet")
+    assert names[-1] == "xlwings.conf"
     path = without(source, tuple(n for n in names if n.startswith("양식_")), tmp_path)
     book = remote_book.book(path)
     assert live.fill(book) is not None
@@ -357,7 +356,6 @@ def test_unreadable_figure_is_a_finding_not_a_crash(source: Path) -> None:
 
 
 def test_ribbon_buttons_run_the_live_actions(source: Path, filled) -> None:
-    ribbon = pytest.importorskip("xlbudget.ribbon")
     book = remote_book.book(source)
     ribbon.run("xbFill", book)
     reference, _ = filled
@@ -366,7 +364,6 @@ def test_ribbon_buttons_run_the_live_actions(source: Path, filled) -> None:
 
 @pytest.mark.parametrize("button", ["evil", "fill", "xbFill;import os"])
 def test_ribbon_unknown_button_does_nothing_but_report(source: Path, button: str) -> None:
-    ribbon = pytest.importorskip("xlbudget.ribbon")
     book = remote_book.book(source)
     ribbon.run(button, book)
     actions = remote_book.actions(book)

@@ -103,7 +103,8 @@ def _stale_book(path: Path) -> None:
 
 def _macro_book(path: Path) -> None:
     """An .xlsm carrying a standard module, written with the project's VBA writer."""
-    vba = pytest.importorskip("xlbudget.workbook.vba")
+    from xlbudget.workbook import vba
+
     source = (
         'Attribute VB_Name = "Module1"\nFunction XB_PING(x)\n    XB_PING = x * 2\nEnd Function\n'
     )
