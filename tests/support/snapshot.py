@@ -71,15 +71,14 @@ def snapshot(path: str | Path, sheets: tuple[str, ...] | None = None) -> dict[st
         rules = []
         for cf in ws.conditional_formatting:
             for rule in cf.rules:
+                fill = rule.dxf.fill if rule.dxf else None
                 rules.append(
                     {
                         "ref": str(cf.sqref),
                         "type": rule.type,
                         "formula": list(rule.formula or []),
                         "stop": bool(rule.stopIfTrue),
-                        "fill": _color(rule.dxf.fill.fgColor)
-                        if rule.dxf and rule.dxf.fill
-                        else None,
+                        "fill": _color(fill.fgColor) if fill else None,
                     }
                 )
         out["sheets"][ws.title] = {
