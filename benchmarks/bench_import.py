@@ -26,8 +26,8 @@ import openpyxl
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from xlbudget.importers import import_source  # noqa: E402
-from xlbudget.importers.sample import write_sample  # noqa: E402
+from xlbudget.app.importing import import_source  # noqa: E402
+from xlbudget.app.sample import write_sample  # noqa: E402
 
 PROJECTS = REPO.parent / "shared" / "data" / "real" / "lofin365_qwgjk_popfund" / "projects"
 RESULTS = REPO / "benchmarks" / "results" / "import.txt"

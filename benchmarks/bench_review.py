@@ -35,7 +35,7 @@ if mode == "floor":
     wb.save(out)
 else:
     from pathlib import Path
-    from xlbudget.review.files import review_file
+    from xlbudget.app.review import review_file
     kwargs = {} if mode == "review" else {"engine": mode.split(":", 1)[1]}
     review_file(Path(src), Path(out), **kwargs)
 print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0,
@@ -53,16 +53,33 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, "
-            f"Python {platform.python_version()}, load {load:.1f}")
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, "
+        f"Python {platform.python_version()}, load {load:.1f}"
+    )
 
 
 def sample(lines: int, cache: Path) -> Path:
     path = cache / f"sample_{lines}.xlsm"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "xlbudget", "sample", "--lines", str(lines),
-                        "-o", str(path), "--seed", "1", "-q"], check=True, cwd=REPO)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "xlbudget",
+                "sample",
+                "--lines",
+                str(lines),
+                "-o",
+                str(path),
+                "--seed",
+                "1",
+                "-q",
+            ],
+            check=True,
+            cwd=REPO,
+        )
     return path
 
 
@@ -71,8 +88,13 @@ def measure(mode: str, src: Path, repeat: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeat):
             out = Path(tmp) / f"out{i}{src.suffix}"
-            done = subprocess.run([sys.executable, "-c", CHILD, mode, str(src), str(out)],
-                                  check=True, capture_output=True, text=True, cwd=REPO)
+            done = subprocess.run(
+                [sys.executable, "-c", CHILD, mode, str(src), str(out)],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=REPO,
+            )
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
@@ -81,8 +103,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", default="10000,30000,100000")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--modes", default="review",
-                        help="comma list: review (default engine), engine:package, engine:openpyxl")
+    parser.add_argument(
+        "--modes",
+        default="review",
+        help="comma list: review (default engine), engine:package, engine:openpyxl",
+    )
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "xlb-bench")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--plot", type=Path)
@@ -90,22 +115,34 @@ def main() -> int:
     modes = args.modes.split(",")
     rows = []
     lines_out = [f"machine: {machine()}", f"repeat: {args.repeat} (median)", ""]
-    header = f"{'lines':>8} {'mode':<16} {'wall s':>8} {'cpu s':>8} {'rss MB':>8} " \
-             f"{'× floor time':>13} {'× floor mem':>12}"
+    header = (
+        f"{'lines':>8} {'mode':<16} {'wall s':>8} {'cpu s':>8} {'rss MB':>8} "
+        f"{'× floor time':>13} {'× floor mem':>12}"
+    )
     lines_out.append(header)
     for n in [int(x) for x in args.lines.split(",")]:
         src = sample(n, args.cache)
         floor = measure("floor", src, args.repeat)
-        lines_out.append(f"{n:>8} {'openpyxl floor':<16} {floor['wall']:>8.2f} "
-                         f"{floor['cpu']:>8.2f} {floor['rss_mb']:>8.0f} {1:>13.2f} {1:>12.2f}")
+        lines_out.append(
+            f"{n:>8} {'openpyxl floor':<16} {floor['wall']:>8.2f} "
+            f"{floor['cpu']:>8.2f} {floor['rss_mb']:>8.0f} {1:>13.2f} {1:>12.2f}"
+        )
         for mode in modes:
             got = measure(mode, src, args.repeat)
-            rows.append({"lines": n, "mode": mode, **got, "floor_wall": floor["wall"],
-                         "floor_rss": floor["rss_mb"]})
+            rows.append(
+                {
+                    "lines": n,
+                    "mode": mode,
+                    **got,
+                    "floor_wall": floor["wall"],
+                    "floor_rss": floor["rss_mb"],
+                }
+            )
             lines_out.append(
                 f"{n:>8} {mode:<16} {got['wall']:>8.2f} {got['cpu']:>8.2f} {got['rss_mb']:>8.0f} "
-                f"{got['wall'] / floor['wall']:>13.2f} {got['rss_mb'] / floor['rss_mb']:>12.2f}")
-        print("\n".join(lines_out[-1 - len(modes):]), flush=True)
+                f"{got['wall'] / floor['wall']:>13.2f} {got['rss_mb'] / floor['rss_mb']:>12.2f}"
+            )
+        print("\n".join(lines_out[-1 - len(modes) :]), flush=True)
     text = "\n".join(lines_out) + "\n"
     print(text)
     if args.out:

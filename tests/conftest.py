@@ -59,3 +59,18 @@ def soffice() -> str:
             pytest.fail("LibreOffice (soffice) is required in CI but not installed")
         pytest.skip("LibreOffice (soffice) not installed")
     return path
+
+
+@pytest.fixture(scope="session")
+def built_bytes() -> bytes:
+    """One build of the workbook per test session, shared by every test that needs it."""
+    from xlbudget.workbook.build import build_bytes
+
+    return build_bytes()
+
+
+@pytest.fixture(scope="session")
+def built_path(built_bytes: bytes, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("workbook") / "budget_review.xlsm"
+    path.write_bytes(built_bytes)
+    return path

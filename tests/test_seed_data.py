@@ -27,7 +27,7 @@ HEADERS = {
     "통계목증감.csv": "수준,담당관,세부사업,통계목,기정,추경,증감,산출내역,증감사유",
     "집행현황.csv": "담당관,세부사업,통계목,예산현액,지출원인행위액,지출액,지출잔액,불용률",
     "정보화사업.csv": "사업명,사업기간,사업예산",
-    "설정.csv": "항목,값,설명",
+    "설정.csv": "항목,값",
 }
 SUMMARY_VALUES = ["당초", "기정", "추경", "증감_당초", "증감_기정", "증감율_당초", "증감율_기정"]
 
@@ -403,7 +403,7 @@ def test_settings_match_seed() -> None:
         "금액띄어쓰기",
         "증감율소수",
     ]
-    assert all(r["값"] and r["설명"] for r in settings.values())
+    assert all(r["값"] for r in settings.values())
     value = {k: r["값"] for k, r in settings.items()}
     title = LINES[line_index("# ")]
     assert value["소관"] in title and value["회계연도"] in title

@@ -13,9 +13,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlbudget import seed, udfs
+from xlbudget import udfs
+from xlbudget.core import cellargs as ca
+from xlbudget.core import seed
+from xlbudget.core.errors import CellError
 from xlbudget.core.money import ParseError, parse_amount
-from xlbudget.core.rates import rate
+from xlbudget.core.rates import rate, rate_array
 from xlbudget.udfs import XB_DIFF, XB_EXEC, XB_RATE, XB_TRI, XB_UNSPENT, XB_WON
 
 HANGUL = re.compile(r"[가-힣]")
@@ -129,13 +132,28 @@ weird = st.recursive(
 )
 
 
+def _cells(answer):
+    """Every cell of an answer (a scalar or rows of cells)."""
+    if isinstance(answer, list):
+        return [c for row in answer for c in (row if isinstance(row, list) else [row])]
+    return [answer]
+
+
 @given(weird, weird, weird)
-def test_never_raises(a, b, c) -> None:
-    for fn in (XB_RATE, XB_UNSPENT, XB_EXEC):
-        fn(a, b, c)
-    XB_DIFF(a, b)
-    XB_TRI(a, c)
-    XB_WON(a, "천원", "", c)
+def test_any_input_answers_with_values_or_excel_errors(a, b, c) -> None:
+    """Whatever Excel passes, each cell is a number, a blank, a text answer or an error
+    value's text (#…), never a traceback; the core itself answers with typed errors."""
+    for answer in (
+        *(fn(a, b, c) for fn in (XB_RATE, XB_UNSPENT, XB_EXEC)),
+        XB_DIFF(a, b),
+    ):
+        for cell in _cells(answer):
+            assert isinstance(cell, float) or cell == "" or str(cell).startswith("#"), cell
+    for answer in (XB_TRI(a, c), XB_WON(a, "천원", "", c)):
+        for cell in _cells(answer):
+            assert isinstance(cell, str), cell
+    for cell in _cells(ca.apply_cells(rate_array, a, b)):
+        assert isinstance(cell, (float, CellError)) or cell == "", cell
 
 
 floats = st.one_of(st.none(), st.floats(-1e12, 1e12, allow_nan=False), st.integers(-1e9, 1e9))

@@ -15,10 +15,10 @@ import asyncio
 import types
 
 import pytest
+import xlwings
 
-xlwings = pytest.importorskip("xlwings")
-
-from xlbudget import seed, udfs  # noqa: E402
+from xlbudget import udfs
+from xlbudget.core import seed
 
 NA = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
 NA_OUT = {"type": "Error", "errorType": "NotAvailable"}

@@ -3,7 +3,7 @@
 Every button of ``customUI14.xml`` calls the VBA procedure ``XbOnAction``, which runs
 ``xlbudget.ribbon.run('<button id>')`` through xlwings' ``RunPython``.  ``ACTIONS`` is the
 allow-list: an id that is not in it is reported and ignored.  The work itself lives in
-``xlbudget.review.live`` (imported lazily, so a click never pays for modules it does not use).
+``xlbudget.app.live`` (imported lazily, so a click never pays for modules it does not use).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def run(button_id: str, book: Any = None) -> None:
     elif action == "import_udfs":
         import_udfs(book)
     else:
-        from .review import live
+        from .app import live
 
         getattr(live, action)(book)
 

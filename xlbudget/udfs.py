@@ -7,6 +7,9 @@ C2:C5000)`` once and it spills; this is far faster than 5,000 single-cell formul
 each UDF call crosses from Excel to Python).  A zero or empty base gives a blank; a cell that
 is not a number gives ``#VALUE! …`` with the reason in that cell only.
 
+The core answers with typed errors (``CellError``); classic xlwings UDFs cannot hand Excel
+an error value, so :func:`shown` turns each into its text here, the one place that knows.
+
 On Windows, "Import Functions" (the ribbon's 함수 가져오기) registers them with the argument
 help below (Korean first, then English) for Excel's Function Wizard.  On Linux and macOS
 without Excel the decorators do nothing and these are plain Python functions.
@@ -20,6 +23,7 @@ from typing import Any, TypeVar
 import xlwings as xw
 
 from .core import cellargs as ca
+from .core.errors import CellError
 from .core.korean import unit_factor, won_words_array
 from .core.numformat import tri_array
 from .core.rates import change_array, exec_rate_array, rate_array, unspent_rate_array
@@ -76,16 +80,26 @@ def udf(fn: F) -> F:
     return register(fn)
 
 
+def shown(error: CellError) -> str:
+    """How an error reaches the cell through classic xlwings: its text (``#VALUE! …``)."""
+    return str(error)
+
+
+def cells(vector_fn: Callable[..., Any], *args: Any) -> Any:
+    """The core's cell machinery with this host's way of showing errors."""
+    return ca.apply_cells(vector_fn, *args, error=shown)
+
+
 @udf
 def XB_DIFF(new: Any, base: Any) -> Any:
     """증감: new − base (빈칸은 0) | change: new − base (blank counts as 0)."""
-    return ca.apply_cells(change_array, new, base)
+    return cells(change_array, new, base)
 
 
 @udf
 def XB_RATE(new: Any, base: Any, digits: Any = 1) -> Any:
     """증감율(%): (new − base) / base × 100, 반올림; 기준이 0·빈칸이면 빈칸 | rate of change."""
-    return ca.apply_cells(
+    return cells(
         lambda n, b: rate_array(n, b, ca.int_option(digits, "digits", default=1)), new, base
     )
 
@@ -93,7 +107,7 @@ def XB_RATE(new: Any, base: Any, digits: Any = 1) -> Any:
 @udf
 def XB_UNSPENT(budget: Any, spent: Any, digits: Any = 1) -> Any:
     """불용률(%): (예산현액 − 지출액) / 예산현액 × 100 | unspent rate in percent."""
-    return ca.apply_cells(
+    return cells(
         lambda b, s: unspent_rate_array(b, s, ca.int_option(digits, "digits", default=1)),
         budget,
         spent,
@@ -103,7 +117,7 @@ def XB_UNSPENT(budget: Any, spent: Any, digits: Any = 1) -> Any:
 @udf
 def XB_EXEC(budget: Any, spent: Any, digits: Any = 1) -> Any:
     """집행률(%): 지출액 / 예산현액 × 100 | execution rate in percent."""
-    return ca.apply_cells(
+    return cells(
         lambda b, s: exec_rate_array(b, s, ca.int_option(digits, "digits", default=1)),
         budget,
         spent,
@@ -113,7 +127,7 @@ def XB_EXEC(budget: Any, spent: Any, digits: Any = 1) -> Any:
 @udf
 def XB_WON(amount: Any, unit: Any = "천원", precision: Any = "", spaced: Any = True) -> Any:
     """금액을 한글 단위로: 110433,"백만원" → 1,104억 3천 3백만원 | amount in Korean words."""
-    return ca.apply_cells(
+    return cells(
         lambda a: won_words_array(
             a, _unit(unit), _unit(precision) or None, ca.bool_option(spaced, "spaced", default=True)
         ),
@@ -124,7 +138,7 @@ def XB_WON(amount: Any, unit: Any = "천원", precision: Any = "", spaced: Any =
 @udf
 def XB_TRI(value: Any, digits: Any = 0) -> Any:
     """음수를 △로 표시한 문자열: -594 → △594 | the number as text with △ for negatives."""
-    return ca.apply_cells(lambda v: tri_array(v, ca.int_option(digits, "digits", default=0)), value)
+    return cells(lambda v: tri_array(v, ca.int_option(digits, "digits", default=0)), value)
 
 
 def _unit(name: Any) -> str:

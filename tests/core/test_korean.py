@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from xlbudget.core.errors import CellError
 from xlbudget.core.korean import (
     UNITS,
     parse_won_words,
@@ -90,7 +91,7 @@ def test_units() -> None:
 def test_vector_blanks_and_overflow() -> None:
     out = won_words_array(np.array([np.nan, 1e20]), "원")
     assert out[0] == ""
-    assert out[1].startswith("#NUM!")
+    assert out[1] == CellError("#NUM!", "금액이 너무 큽니다")
     assert won_words(1e20, "원") == "100,000,000조원"  # the scalar form has no limit
 
 

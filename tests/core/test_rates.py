@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlbudget import seed
+from xlbudget.core import seed
 from xlbudget.core.rates import (
     EXEC_LABEL,
     UNSPENT_ALIASES,

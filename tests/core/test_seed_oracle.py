@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import SEED_TEXT
-from xlbudget import seed
+from xlbudget.core import seed
 from xlbudget.core.korean import parse_won_words, won_words, won_words_array
 from xlbudget.core.money import parse_amount, round_half_up
 from xlbudget.core.rates import percent_of, rate, unspent_rate, unspent_rate_array

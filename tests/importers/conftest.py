@@ -40,7 +40,7 @@ def target_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         from xlbudget.workbook.build import build_workbook
     except ImportError:
-        from xlbudget.importers.sample import blank_workbook
+        from xlbudget.app.sample import blank_workbook
 
         path = folder / "budget_review.xlsx"
         blank_workbook().save(path)

@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlbudget.importers.convert import clean_text, convert_amounts
-from xlbudget.importers.model import ROW_COL, SOURCE_COL
+from xlbudget.core.importing.convert import clean_text, convert_amounts
+from xlbudget.core.importing.model import ROW_COL, SOURCE_COL
 
 
 def column(values: list) -> pd.DataFrame:

@@ -11,8 +11,8 @@ import pytest
 from openpyxl.worksheet.cell_range import CellRange
 
 from tests.importers.conftest import sha256
+from xlbudget.app.importing import ImportInputError, import_source
 from xlbudget.cli import main
-from xlbudget.importers import ImportInputError, import_source
 
 ODD_CSV = (
     "집행현황 (2026.7.5. 기준),,,,\n"

@@ -22,13 +22,11 @@ from openpyxl.worksheet.table import Table
 
 from tests.conftest import REAL_DATA, REPO, need
 from tests.importers.conftest import OPENFISCAL, sha256
-from xlbudget.adapters import openpyxl_io
+from xlbudget.app.importing import ImportInputError, import_source, map_source, summarize
 from xlbudget.cli import main
-from xlbudget.importers import ImportInputError, import_source, map_source
-from xlbudget.importers.cli_import import summary_text
-from xlbudget.importers.pipeline import summarize
-from xlbudget.review.cli_review import INTERNAL_ERROR
-from xlbudget.schema import TABLES
+from xlbudget.cli.common import INTERNAL_ERROR
+from xlbudget.cli.imports import summary_text
+from xlbudget.core.schema import TABLES
 
 SPEC = TABLES["집행현황"]
 DTD = (
@@ -142,18 +140,18 @@ def test_hostile_target_workbook_is_refused(workbook, tmp_path, capsys):
 # ----------------------------------------------------------------------- item 2: dropped parts
 
 
-def test_target_with_custom_xml_is_refused_not_stripped(workbook, tmp_path, capsys):
+def test_target_with_custom_xml_keeps_it_byte_for_byte(workbook, tmp_path, capsys):
+    """Parts no library knows (custom XML, which openpyxl drops) pass through an import."""
     src = source_xlsx(tmp_path / "src.xlsx", GOOD_ROWS)
-    custom = rezip(
-        workbook,
-        tmp_path / f"custom{workbook.suffix}",
-        {"customXml/item1.xml": b'<?xml version="1.0"?><meta xmlns="urn:x"><a>1</a></meta>'},
-    )
+    item = b'<?xml version="1.0"?><meta xmlns="urn:x"><a>1</a></meta>'
+    custom = rezip(workbook, tmp_path / f"custom{workbook.suffix}", {"customXml/item1.xml": item})
     before = sha256(custom)
     out = tmp_path / f"out{workbook.suffix}"
     code, _, err = run_cli([src, "--into", custom, "-o", out], capsys)
-    assert_one_line_refusal(code, err, "사용자 지정 XML")
-    assert sha256(custom) == before and not out.exists()
+    assert code == 0, err
+    assert sha256(custom) == before
+    with zipfile.ZipFile(out) as archive:
+        assert archive.read("customXml/item1.xml") == item
 
 
 # ------------------------------------------------------------------ item 3: no fake 100% unspent
@@ -213,15 +211,13 @@ def test_empty_spending_column_gives_no_low_execution_count(workbook, tmp_path):
 
 
 def test_threshold_comes_from_the_workbook_settings(workbook, tmp_path, real_lofin):
-    wb = openpyxl_io.load_for_writing(workbook)
-    if "설정" not in wb.sheetnames:
-        pytest.skip("target workbook has no 설정 sheet")
+    wb = openpyxl.load_workbook(workbook, keep_vba=True)
     ws = wb["설정"]
     cell = next(
         row[1] for row in ws.iter_rows(min_col=1, max_col=2) if row[0].value == "미집행기준"
     )
     cell.value = 50
-    openpyxl_io.save(wb, workbook)
+    wb.save(workbook)
     source = real_lofin[0]
     result = import_source([source], workbook, tmp_path / f"o{workbook.suffix}")
     expected = 0
@@ -315,7 +311,7 @@ def test_bad_csv_settings_are_one_clear_line(config, csv_bytes, needle, workbook
 
 def test_unexpected_error_is_one_internal_error_line(workbook, tmp_path, capsys, monkeypatch):
     """A bug (here: an exception the importer never raises on purpose) ends in one line."""
-    import xlbudget.importers.cli_import as cli_import
+    import xlbudget.cli.imports as cli_import
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("unexpected\nsecond line")

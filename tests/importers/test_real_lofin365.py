@@ -19,8 +19,8 @@ import pytest
 from openpyxl.worksheet.cell_range import CellRange
 
 from tests.importers.conftest import PROJECTS, sha256
+from xlbudget.app.importing import import_source
 from xlbudget.cli import main
-from xlbudget.importers import import_source
 
 HEADERS = (
     "담당관",
@@ -211,7 +211,7 @@ def test_default_output_never_overwrites_the_workbook(real_lofin, target_workboo
 def test_import_review_read_back_loses_no_line(imported, real_lofin, tmp_path):
     """Import → review → read back: every source line is still in 집행현황, with its amounts,
     and the review's flagged lines are exactly the lines whose 불용률 is ≥ 70."""
-    from xlbudget.review.files import review_file
+    from xlbudget.app.review import review_file
 
     _, out, *_ = imported
     reviewed = review_file(out, tmp_path / "reviewed.xlsm").output

@@ -17,7 +17,7 @@ from openpyxl.worksheet.cell_range import CellRange
 
 from tests.conftest import REAL_DATA, need
 from tests.importers.conftest import OPENFISCAL, sha256
-from xlbudget.importers import import_source, map_source
+from xlbudget.app.importing import import_source, map_source
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 

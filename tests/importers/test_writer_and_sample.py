@@ -1,4 +1,4 @@
-"""The workbook writer on hand-made tables, and the synthetic sample generator."""
+"""The table-rows writer (imports) on hand-made tables, and the synthetic sample generator."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
+from xlbudget.app.importing import open_target, write_rows
+from xlbudget.app.sample import synthetic_execution
 from xlbudget.cli import main
-from xlbudget.importers.convert import convert_amounts, derive_execution, validate_execution
-from xlbudget.importers.model import ROW_COL, SOURCE_COL
-from xlbudget.importers.sample import synthetic_execution
-from xlbudget.importers.writer import find_table, replace_rows, save_workbook
-from xlbudget.schema import TABLES
+from xlbudget.core.importing.convert import convert_amounts, derive_execution, validate_execution
+from xlbudget.core.importing.model import ROW_COL, SOURCE_COL
+from xlbudget.core.schema import TABLES
 
 SPEC = TABLES["집행현황"]
 
@@ -64,13 +64,12 @@ def test_formulas_styles_formats_and_validations_follow_the_rows(tmp_path: Path)
             ("나과", "다", "재료비", 3_000, 3_000),
         ]
     )
-    wb = openpyxl.load_workbook(src)
-    loc = find_table(wb, SPEC)  # found by its headers (aliases), not by its name
-    assert loc.table is not None and loc.table.displayName == "MyExec"
+    package, book = open_target(src)
     provided = frozenset({"담당관", "세부사업", "통계목", "예산현액", "지출액"})
-    replace_rows(loc, data, provided)
+    ref = write_rows(package, book, SPEC, data, provided)
+    assert ref.name == "MyExec"  # found by its headers (aliases), not by its name
     out = tmp_path / "out.xlsx"
-    save_workbook(wb, out)
+    package.save(out)
 
     ws = openpyxl.load_workbook(out)["집행"]
     assert ws.tables["MyExec"].ref == "A2:H5"
@@ -91,8 +90,14 @@ def test_fewer_rows_clear_the_leftovers(tmp_path: Path):
     for i in range(10):
         ws.append(["x", f"p{i}", "y", 1, 0, 0, 1, 100])
     ws.add_table(Table(displayName="tbl_execution", ref="A1:H11"))
-    loc = find_table(wb, SPEC)
-    replace_rows(loc, frame([("가", "나", "다", 5_000, 1_000)]), frozenset(SPEC.columns))
+    src, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    wb.save(src)
+    package, book = open_target(src)
+    write_rows(
+        package, book, SPEC, frame([("가", "나", "다", 5_000, 1_000)]), frozenset(SPEC.columns)
+    )
+    package.save(out)
+    ws = openpyxl.load_workbook(out).active
     assert ws.tables["tbl_execution"].ref == "A1:H2"
     assert all(ws.cell(r, c).value is None for r in range(3, 12) for c in range(1, 9))
     assert ws["D2"].value == 5 and ws["G2"].value == 4 and ws["H2"].value == 80
@@ -111,9 +116,9 @@ def test_validation_of_derived_numbers():
 
 
 def test_sample_is_deterministic_and_realistic():
-    a, planted = synthetic_execution(3000, seed_value=7, inconsistent=5)
-    b, _ = synthetic_execution(3000, seed_value=7, inconsistent=5)
-    c, _ = synthetic_execution(3000, seed_value=8)
+    a, planted = synthetic_execution(3000, random_state=7, inconsistent=5)
+    b, _ = synthetic_execution(3000, random_state=7, inconsistent=5)
+    c, _ = synthetic_execution(3000, random_state=8)
     pd.testing.assert_frame_equal(a, b)
     assert not a.equals(c)
     assert len(a) == 3000 and len(planted) == 5
@@ -135,12 +140,12 @@ def test_sample_is_deterministic_and_realistic():
 
 def test_sample_command_writes_a_workbook(tmp_path: Path, capsys):
     out = tmp_path / "sample.xlsm"
-    assert main(["sample", "--lines", "300", "-o", str(out), "--seed", "3", "-q"]) == 0
+    assert main(["sample", "--lines", "300", "-o", str(out), "--random-state", "3", "-q"]) == 0
     assert "300행" in capsys.readouterr().out
     wb = openpyxl.load_workbook(out)
     ws = wb["집행현황"]
     ref = CellRange(ws.tables["tbl_execution"].ref)
     assert ref.max_row - ref.min_row == 300
-    expected, _ = synthetic_execution(300, seed_value=3)
+    expected, _ = synthetic_execution(300, random_state=3)
     first = [c.value for c in ws[ref.min_row + 1]]
     assert first[:4] == list(expected.iloc[0][["담당관", "세부사업", "통계목", "예산현액"]])

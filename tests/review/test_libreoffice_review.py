@@ -26,9 +26,9 @@ import pytest
 
 from tests.conftest import BUNDLED_WORKBOOK
 from tests.support.libreoffice import LibreOffice, pdf_text, pdf_to_png
-from xlbudget import seed
+from xlbudget.app.review import review_file
+from xlbudget.core import seed
 from xlbudget.core.rates import exec_rate, rate, unspent_rate
-from xlbudget.review.files import review_file
 
 pytestmark = pytest.mark.libreoffice
 

@@ -18,9 +18,9 @@ import openpyxl
 import pytest
 
 from tests.conftest import BUNDLED_WORKBOOK
-from xlbudget import seed
+from xlbudget.app.review import review_file
 from xlbudget.cli import main
-from xlbudget.review.files import review_file
+from xlbudget.core import seed
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 
@@ -246,7 +246,9 @@ def test_cli_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "obligations",
         "spent",
         "unspent_rate",
+        "low_contract",
     }
+    assert sum(line["low_contract"] for line in payload["flagged"]) == 49
     assert {"sheet", "cell", "rule", "severity", "message"} == set(payload["findings"][0])
     assert any("0.5% 감액된 수준" in s for s in payload["sentences"])
     assert main(["check", str(tmp_path / "missing.xlsm")]) == 2
@@ -272,8 +274,9 @@ def test_in_place_writes_a_backup(tmp_path: Path) -> None:
     src = tmp_path / "b.xlsm"
     src.write_bytes(BUNDLED_WORKBOOK.read_bytes())
     before = sha(src)
-    review_file(src, in_place=True)
-    assert sha(src.with_name("b.backup.xlsm")) == before
+    result = review_file(src, in_place=True)
+    assert result.backup is not None and result.backup.name.startswith("b.backup-")
+    assert sha(result.backup) == before
     assert "검토_개요" in openpyxl.load_workbook(src).sheetnames
 
 
@@ -305,7 +308,7 @@ def test_items_table_without_change_column(tmp_path: Path) -> None:
 
 
 def test_totals_row_of_a_table_is_not_a_line(tmp_path: Path) -> None:
-    from xlbudget.adapters import openpyxl_io
+    from xlbudget.adapters.xlsx import Package
 
     wb = openpyxl.load_workbook(BUNDLED_WORKBOOK, keep_vba=True)
     ws = wb["집행현황"]
@@ -318,7 +321,7 @@ def test_totals_row_of_a_table_is_not_a_line(tmp_path: Path) -> None:
     table.totalsRowCount = 1
     path = tmp_path / "totals.xlsm"
     wb.save(path)
-    tables = {t.name: t for t in openpyxl_io.read_book(path).tables}
+    tables = {t.name: t for t in Package.open(path).tables()}
     assert tables["tbl_execution"].last_row == last_row - 1  # 0-based: the last data line
     result = review_file(path, steps=("check",), write=False)
     assert len(result.plan.flagged) == 61

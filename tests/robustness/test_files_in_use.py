@@ -18,7 +18,7 @@ import pytest
 
 from tests.robustness import builders as b
 from xlbudget.cli import main
-from xlbudget.review.cli_review import INTERNAL_ERROR
+from xlbudget.cli.common import INTERNAL_ERROR
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -28,11 +28,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table
 
 from xlbudget.cli import main
-from xlbudget.review.cli_review import INTERNAL_ERROR
-from xlbudget.review.engine import build_plan
-from xlbudget.review.model import BookData, Plan, TableRef
-from xlbudget.review.read import InputError
-from xlbudget.schema import TABLES
+from xlbudget.cli.common import INTERNAL_ERROR
+from xlbudget.core.engine import build_plan
+from xlbudget.core.errors import InputError
+from xlbudget.core.model import BookData, TableRef
+from xlbudget.core.plan import Plan
+from xlbudget.core.schema import TABLES
 
 EXEC = TABLES["집행현황"]
 NUMERIC = set(EXEC.numeric) | set(EXEC.rates)

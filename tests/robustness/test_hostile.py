@@ -20,10 +20,10 @@ import python_calamine
 
 from tests.conftest import BUNDLED_WORKBOOK, REPO
 from tests.robustness import builders as b
+from xlbudget.app.review import review_file
 from xlbudget.cli import main
-from xlbudget.review.cli_review import INTERNAL_ERROR
-from xlbudget.review.files import review_file
-from xlbudget.review.read import InputError
+from xlbudget.cli.common import INTERNAL_ERROR
+from xlbudget.core.errors import InputError
 
 XML_PARTS = [
     "xl/workbook.xml",
@@ -44,7 +44,7 @@ def tripwires(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     def tripwire(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a parser was reached for a file that should have been refused")
 
-    monkeypatch.setattr("xlbudget.adapters.openpyxl_io.load_workbook", tripwire)
+    monkeypatch.setattr("openpyxl.load_workbook", tripwire)
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", tripwire)
     real_read = zipfile.ZipExtFile.read
 
@@ -178,7 +178,7 @@ def test_far_cell_would_abort_calamine_so_it_is_refused(tmp_path: Path) -> None:
 
 
 def test_cells_without_addresses_count_toward_the_grid(tmp_path: Path) -> None:
-    from xlbudget.safety import sheet_extent
+    from xlbudget.adapters.xlsx.safety import sheet_extent
 
     placed = b'<sheetData><row r="3"><c r="B3"><v>1</v></c><c r="D3" s="1"/></row></sheetData>'
     assert sheet_extent(placed) == (3, 2)  # D3 holds nothing: formatting only

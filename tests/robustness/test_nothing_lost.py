@@ -26,17 +26,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.conftest import BUNDLED_WORKBOOK
 from tests.robustness import builders as b
-from xlbudget.adapters import ooxml
+from xlbudget.adapters.xlsx import Package
+from xlbudget.adapters.xlsx.safety import OutputError
+from xlbudget.app.review import review_file
 from xlbudget.cli import main
-from xlbudget.review.cli_review import INTERNAL_ERROR
-from xlbudget.review.files import review_file
-from xlbudget.review.read import InputError
-from xlbudget.safety import OutputError
-from xlbudget.schema import REVIEW_PREFIX
+from xlbudget.cli.common import INTERNAL_ERROR
+from xlbudget.core.schema import REVIEW_PREFIX
 
-#: The file writers: "package" edits only xlbudget's parts, "openpyxl" re-saves everything.
-ENGINES = ["package", "openpyxl"]
-#: Parts the package writer edits (its own sheets, rules, names and styles); all others
+#: Parts the file writer edits (its own sheets, rules, names and styles); all others
 #: must come out byte for byte.
 EDITED = (
     "[Content_Types].xml",
@@ -120,16 +117,15 @@ def test_disk_full_halfway_through_the_temp_file(
     failed_run(src, capsys, "디스크 공간이 부족합니다", earlier.name)
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_every_engine_turns_a_full_disk_into_an_output_error(
-    bundled: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, engine: str
+def test_a_full_disk_is_an_output_error(
+    bundled: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     src, _earlier = bundled
     before = {p: digest(p) for p in src.parent.iterdir()}
     real = os.fdopen
     monkeypatch.setattr(os, "fdopen", lambda *a, **k: _HalfWriter(real(*a, **k)))
     with pytest.raises(OutputError, match="디스크 공간"):
-        review_file(src, engine=engine)
+        review_file(src)
     assert {p: digest(p) for p in src.parent.iterdir()} == before
 
 
@@ -181,33 +177,30 @@ def user_rules(ws: Any) -> list[tuple[str, str]]:
     )
 
 
-def assert_kept(src: Path, out: Path, engine: str, rule_sheets: tuple[str, ...] = ()) -> None:
+def assert_kept(src: Path, out: Path, rule_sheets: tuple[str, ...] = ()) -> None:
     """Every input part is in the output; every input sheet keeps its cells and rules.
 
-    With the package writer, every part it does not edit is byte-identical, and of the
-    sheets only those carrying xlbudget's rules (``rule_sheets``) may differ at all.
+    Every part the writer does not edit is byte-identical, and of the sheets only those
+    carrying xlbudget's rules (``rule_sheets``) may differ at all.
     """
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as o:
         missing = set(a.namelist()) - set(o.namelist())
         assert missing <= {"docProps/app.xml"}, missing
-        if engine == "package":
-            rule_parts = {
-                part for name, part in ooxml.sheet_parts(a).items() if name in rule_sheets
-            }
-            changed = [
-                n
-                for n in a.namelist()
-                if n not in (*EDITED, *rule_parts) and a.read(n) != o.read(n)
-            ]
-            assert not changed, changed
+        rule_parts = {
+            part for name, part in Package.open(src).sheet_parts().items() if name in rule_sheets
+        }
+        changed = [
+            n for n in a.namelist() if n not in (*EDITED, *rule_parts) and a.read(n) != o.read(n)
+        ]
+        assert not changed, changed
         for name in a.namelist():
             if name.startswith(("xl/media/", "customUI/")) or name == "xl/vbaProject.bin":
                 assert a.read(name) == o.read(name), name
         kinds = Counter(n.rsplit("/", 1)[0] for n in o.namelist())
         for folder, count in Counter(n.rsplit("/", 1)[0] for n in a.namelist()).items():
             assert kinds[folder] >= count, folder
-        tables_in = {(t.name, t.sheet, t.ref) for t in ooxml.list_tables(a)}
-        assert tables_in <= {(t.name, t.sheet, t.ref) for t in ooxml.list_tables(o)}
+    tables_in = {(t.name, t.sheet, t.ref) for t in Package.open(src).tables()}
+    assert tables_in <= {(t.name, t.sheet, t.ref) for t in Package.open(out).tables()}
     before = openpyxl.load_workbook(src)
     after = openpyxl.load_workbook(out)
     for name in before.sheetnames:
@@ -225,12 +218,11 @@ def assert_kept(src: Path, out: Path, engine: str, rule_sheets: tuple[str, ...] 
         assert after.defined_names[key].attr_text == name.attr_text
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_bundled_workbook_keeps_every_part(tmp_path: Path, engine: str) -> None:
+def test_bundled_workbook_keeps_every_part(tmp_path: Path) -> None:
     src = tmp_path / "budget.xlsm"
     src.write_bytes(BUNDLED_WORKBOOK.read_bytes())
-    out = review_file(src, engine=engine).output
-    assert_kept(src, out, engine, ("집행현황",))
+    out = review_file(src).output
+    assert_kept(src, out, ("집행현황",))
 
 
 def rich_workbook(path: Path) -> Path:
@@ -265,11 +257,10 @@ def rich_workbook(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_rich_workbook_keeps_image_chart_validation_name(tmp_path: Path, engine: str) -> None:
+def test_rich_workbook_keeps_image_chart_validation_name(tmp_path: Path) -> None:
     src = rich_workbook(tmp_path / "rich.xlsx")
-    out = review_file(src, engine=engine).output
-    assert_kept(src, out, engine, ("집행현황",))
+    out = review_file(src).output
+    assert_kept(src, out, ("집행현황",))
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as o:
         media = [n for n in a.namelist() if n.startswith("xl/media/")]
         assert media and all(a.read(n) == o.read(n) for n in media)
@@ -280,10 +271,10 @@ def test_rich_workbook_keeps_image_chart_validation_name(tmp_path: Path, engine:
 XDR = b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
 
-def test_shape_in_drawing_is_refused_before_writing(
+def test_shape_in_drawing_comes_out_byte_for_byte(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """openpyxl drops shapes on saving, so a file with one is not re-saved (check still runs)."""
+    """A shape (which openpyxl would drop on re-saving) survives: its drawing is not touched."""
     rich = rich_workbook(tmp_path / "base.xlsx")
     src = tmp_path / "shape.xlsx"
     shape = (
@@ -303,12 +294,8 @@ def test_shape_in_drawing_is_refused_before_writing(
                 data = data.replace(b"</wsDr>", shape + b"</wsDr>")
             o.writestr(info.filename, data)
     before = digest(src)
-    with pytest.raises(InputError, match="도형·텍스트 상자") as info:
-        review_file(src, engine="openpyxl")
-    assert "shape.xlsx" in str(info.value) and "원본은 바뀌지 않았습니다" in str(info.value)
-    assert digest(src) == before and listing(tmp_path) == ["base.xlsx", "shape.xlsx"]
-    # The package writer leaves the drawing alone: the shape comes out byte for byte.
-    out = review_file(src, engine="package").output
+    out = review_file(src).output
+    assert digest(src) == before
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as o:
         drawings = [n for n in a.namelist() if n.startswith("xl/drawings/drawing")]
         assert drawings and all(a.read(n) == o.read(n) for n in drawings)
@@ -325,13 +312,11 @@ def test_shape_in_drawing_is_refused_before_writing(
         ("xl/slicers/slicer1.xml", "슬라이서"),
     ],
 )
-def test_parts_openpyxl_would_drop_are_refused(tmp_path: Path, part: str, label: str) -> None:
+def test_parts_openpyxl_would_drop_are_kept(tmp_path: Path, part: str, label: str) -> None:
+    """Threaded comments, form controls, slicers … (openpyxl drops them) come out as they were."""
     src = b.execution_workbook(tmp_path / "parts.xlsx")
     with zipfile.ZipFile(src, "a") as archive:
         archive.writestr(part, b'<?xml version="1.0"?><x xmlns="urn:x"/>')
-    with pytest.raises(InputError, match=label):
-        review_file(src, engine="openpyxl")
-    assert listing(tmp_path) == ["parts.xlsx"]
-    out = review_file(src, engine="package").output
+    out = review_file(src).output
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as o:
         assert a.read(part) == o.read(part)

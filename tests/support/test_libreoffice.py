@@ -96,7 +96,9 @@ def _stale_book(path: Path) -> None:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data, n = re.subn(rb"(<f>A1\+B1</f>)<v\s*/>", rb"\1<v>%d</v>" % STALE, data)
+                data, n = re.subn(
+                    rb"(<f>A1\+B1</f>)(?:<v\s*/>|<v></v>)", rb"\1<v>%d</v>" % STALE, data
+                )
                 assert n == 1, "openpyxl's cell XML changed; adapt the patch"
             zout.writestr(info, data)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import zipfile
 from pathlib import Path
@@ -12,15 +11,17 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from lxml import etree
 from openpyxl.utils import range_boundaries
 
 from tests.conftest import BUNDLED_WORKBOOK
-from xlbudget import schema, seed
+from tests.support.parts import read_parts
 from xlbudget.cli import main
+from xlbudget.core import schema, seed
 from xlbudget.core.numformat import AMOUNT_FORMAT, RATE_FORMAT, RATE_PCT_FORMAT
+from xlbudget.core.settings import NAMED
 from xlbudget.workbook import examples, sheets
 from xlbudget.workbook.build import build_bytes
-from xlbudget.workbook.package import read_parts
 from xlbudget.workbook.vba import read_vba_modules, xlwings_standalone_modules
 
 INPUT_KEYS = ("세입", "세출", "사업별증감", "통계목증감", "집행현황", "정보화사업")
@@ -49,13 +50,24 @@ def test_two_builds_are_byte_identical(built_bytes: bytes) -> None:
     assert build_bytes() == built_bytes
 
 
+def _canonical(name: str, data: bytes) -> bytes:
+    """A part as compared: XML in canonical form (C14N 2.0), other parts as bytes.
+
+    openpyxl and lxml may serialize the same document differently from one release to the
+    next (attribute order, namespace placement); what the workbook holds must not differ.
+    """
+    if name.endswith((".xml", ".rels")) or name == "[Content_Types].xml":
+        return etree.tostring(etree.fromstring(data), method="c14n2")
+    return data
+
+
 def test_committed_workbook_is_a_fresh_build(built_bytes: bytes) -> None:
     assert BUNDLED_WORKBOOK.is_file(), f"{BUNDLED_WORKBOOK} missing: run `xlbudget build-workbook`"
-    committed = hashlib.sha256(BUNDLED_WORKBOOK.read_bytes()).hexdigest()
-    fresh = hashlib.sha256(built_bytes).hexdigest()
-    assert committed == fresh, (
-        f"{BUNDLED_WORKBOOK} is stale (its sources changed): run `xlbudget build-workbook`"
-    )
+    committed, fresh = read_parts(BUNDLED_WORKBOOK), read_parts(built_bytes)
+    stale = f"{BUNDLED_WORKBOOK} is stale (its sources changed): run `xlbudget build-workbook`"
+    assert sorted(committed) == sorted(fresh), stale
+    for name in committed:
+        assert _canonical(name, committed[name]) == _canonical(name, fresh[name]), (name, stale)
 
 
 def test_cli_builds_to_the_given_path(
@@ -178,18 +190,21 @@ def test_settings_are_typed(wb: openpyxl.Workbook) -> None:
     assert isinstance(values["소관"], str)
 
 
-def test_defined_names_point_at_the_threshold_cells(wb: openpyxl.Workbook) -> None:
+def test_defined_names_read_the_threshold_cells(wb: openpyxl.Workbook) -> None:
+    """Each name reads its 설정 cell as Python does (number, or text such as "70%")."""
     frame = table_frame(wb, "설정")
-    for name, item in schema.NAMED_SETTINGS.items():
-        destinations = list(wb.defined_names[name].destinations)
-        assert len(destinations) == 1
-        sheet, address = destinations[0]
-        assert sheet == "설정" and re.fullmatch(r"\$B\$\d+", address)
-        assert wb[sheet][address.replace("$", "")].value == float(
-            frame.loc[frame["항목"] == item, "값"].iloc[0]
+    for setting in NAMED:
+        body = wb.defined_names[setting.name].attr_text
+        m = re.fullmatch(
+            r'IFERROR\(VALUE\(SUBSTITUTE\(TRIM\(\'설정\'!\$B\$(\d+)\),"%",""\)\),(\d+)\)', body
         )
-        row = int(address.split("$")[-1])
-        assert wb[sheet].cell(row=row, column=1).value == item
+        assert m, body
+        row, default = int(m.group(1)), int(m.group(2))
+        assert default == setting.default
+        assert wb["설정"].cell(row=row, column=1).value == setting.key
+        assert wb["설정"].cell(row=row, column=2).value == float(
+            frame.loc[frame["항목"] == setting.key, "값"].iloc[0]
+        )
 
 
 # -------------------------------------------------------------------------- xlwings.conf

@@ -28,7 +28,7 @@ from defusedxml.ElementTree import fromstring
 from openpyxl.utils import range_boundaries
 
 from tests.support.libreoffice import LibreOffice, ods_basic_modules
-from xlbudget import schema, seed
+from xlbudget.core import schema, seed
 from xlbudget.workbook.build import vba_modules
 from xlbudget.workbook.vba import VbaModule
 

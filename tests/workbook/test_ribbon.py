@@ -11,9 +11,10 @@ import pytest
 import xlwings as xw
 from defusedxml.ElementTree import fromstring
 
+from tests.support.parts import read_parts
 from xlbudget import ribbon
+from xlbudget.adapters.xlsx.package import CUSTOM_UI_PART
 from xlbudget.workbook.build import ribbon_xml
-from xlbudget.workbook.package import CUSTOM_UI_PART, read_parts
 from xlbudget.workbook.vba import read_vba_modules
 
 CUI = "{http://schemas.microsoft.com/office/2009/07/customui}"

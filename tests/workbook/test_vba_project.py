@@ -10,8 +10,8 @@ import pytest
 from oletools.olevba import VBA_Parser
 
 from tests.conftest import REPO
+from tests.support.parts import read_parts
 from xlbudget.workbook.build import source_dir, vba_modules
-from xlbudget.workbook.package import read_parts
 from xlbudget.workbook.vba import VbaModule, read_vba_modules
 
 

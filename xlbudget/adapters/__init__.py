@@ -1,5 +1,6 @@
-"""Thin adapters that read a workbook into plain values and apply a review plan to it.
+"""Adapters: the only code that touches files or Excel, behind one contract.
 
-Both expose the same two functions, ``read_book`` and ``apply_plan``: ``openpyxl_io`` for files
-(any OS, the CLI) and ``xlwings_io`` for the workbook open in Excel (the ribbon).
+``xlsx`` reads and writes workbook files as packages of parts (any OS, the CLI), ``live``
+does the same through xlwings for the workbook open in Excel (the ribbon); both keep
+:class:`.contract.BookAdapter`.  ``sources`` reads finance-system exports for the importers.
 """

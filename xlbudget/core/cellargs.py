@@ -3,9 +3,10 @@
 xlwings hands a UDF a scalar for one cell and a list of rows for a range (``ndim=2``); Excel
 wants back a value of the same shape.  ``apply_cells`` parses every argument as one column,
 broadcasts them like Excel does (a single cell against a range), calls a vector function of
-the core once, and returns the result in the caller's shape.  Bad cells become an error text
-in their own cell, so one bad number does not blank a whole column; nothing raises, so Excel
-never shows a Python traceback.
+the core once, and returns the result in the caller's shape.  A bad cell becomes a
+``CellError`` (``#VALUE!`` with its reason) in its own cell, so one bad number does not blank
+a whole column, and the adapter can hand Excel a real error value that ``ISERROR`` sees;
+nothing raises, so Excel never shows a Python traceback.
 
 Speed matters because one array formula may cover a whole column: a column that holds only
 numbers and blanks (the usual case) is converted in one C-level call, and only columns with
@@ -28,23 +29,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import NUM, VALUE, CellError
 from .money import EXCEL_ERRORS, ParseError, parse_amount, parse_column
 
 #: Largest range a UDF accepts (cells).  A whole-column reference (1,048,576 rows) is fine;
 #: beyond that the answer is an error, not a frozen Excel.
 MAX_CELLS = 2_000_000
 
-VALUE_ERROR = "#VALUE!"
-NUM_ERROR = "#NUM!"
-
 
 class ArgumentError(ValueError):
     """An option (not a cell value) that the function cannot use."""
 
 
-def error_text(code: str, reason: str) -> str:
-    """An Excel-style error with its reason, e.g. ``#VALUE! 숫자가 아닙니다: 'abc'``."""
-    return f"{code} {reason}"
+class _TooLarge(ArgumentError):
+    def __init__(self) -> None:
+        super().__init__(f"범위가 너무 큽니다 (최대 {MAX_CELLS:,}칸)")
 
 
 #: Types that a range of numbers and blanks consists of, as xlwings passes it.
@@ -150,34 +149,47 @@ def bool_option(value: Any, name: str, default: bool | None = None) -> bool:
     raise ArgumentError(f"{name}은(는) TRUE/FALSE 여야 합니다: {value!r}")
 
 
-def apply_cells(vector_fn: Callable[..., np.ndarray], *args: Any) -> Any:
+def apply_cells(
+    vector_fn: Callable[..., np.ndarray],
+    *args: Any,
+    error: Callable[[CellError], Any] | None = None,
+) -> Any:
     """Parse ``args`` as numbers, broadcast, run ``vector_fn`` once, shape the answer.
 
     Empty results (NaN, or "" from a text function) become "" so Excel shows a blank; a cell
-    that is not a number becomes ``#VALUE! …`` naming what was found, and an Excel error in
-    an argument (``#N/A``) comes back as itself, as Excel's own functions pass it on.
+    that is not a number becomes ``CellError("#VALUE!", …)`` naming what was found, and an
+    Excel error in an argument (``#N/A``) comes back as that error, as Excel's own functions
+    pass it on.  ``error`` maps each CellError to what the caller's host can show (an adapter
+    that cannot return error values gives them as text); by default they stay typed.
     """
     try:
         with _gc_paused():
-            return _apply(vector_fn, args)
+            return _apply(vector_fn, args, error)
+    except _TooLarge as exc:
+        found = CellError(NUM, str(exc))
     except ArgumentError as exc:
-        return error_text(VALUE_ERROR, str(exc))
+        found = CellError(VALUE, str(exc))
     except Exception as exc:  # a UDF must answer with a value, never raise
-        return error_text(VALUE_ERROR, f"계산할 수 없습니다 ({type(exc).__name__}: {exc})")
+        found = CellError(VALUE, f"계산할 수 없습니다 ({type(exc).__name__}: {exc})")
+    return found if error is None else error(found)
 
 
-def _apply(vector_fn: Callable[..., np.ndarray], args: tuple[Any, ...]) -> Any:
+def _apply(
+    vector_fn: Callable[..., np.ndarray],
+    args: tuple[Any, ...],
+    error: Callable[[CellError], Any] | None,
+) -> Any:
     for value in args:  # refuse a huge range before converting it
         if isinstance(value, (list, tuple)) and len(value) > MAX_CELLS:
-            return error_text(NUM_ERROR, f"범위가 너무 큽니다 (최대 {MAX_CELLS:,}칸)")
+            raise _TooLarge
     parsed = [_parse_arg(a) for a in args]
     if any(p.values.size > MAX_CELLS for p in parsed):
-        return error_text(NUM_ERROR, f"범위가 너무 큽니다 (최대 {MAX_CELLS:,}칸)")
+        raise _TooLarge
     try:
         shape = np.broadcast_shapes(*(p.values.shape for p in parsed))
     except ValueError:
         sizes = " 와 ".join(f"{p.values.shape[0]}×{p.values.shape[1]}" for p in parsed)
-        return error_text(VALUE_ERROR, f"범위 크기가 맞지 않습니다: {sizes}")
+        raise ArgumentError(f"범위 크기가 맞지 않습니다: {sizes}") from None
     columns = [
         p.values.ravel() if p.values.shape == shape else np.broadcast_to(p.values, shape).ravel()
         for p in parsed
@@ -190,14 +202,20 @@ def _apply(vector_fn: Callable[..., np.ndarray], args: tuple[Any, ...]) -> Any:
         out[np.isnan(result)] = ""
     elif result.dtype.kind == "O":
         out[pd.isna(result)] = ""
-    _mark_bad_cells(out, parsed, shape)
+    bad = _mark_bad_cells(out, parsed, shape)
+    if error is not None:
+        if result.dtype.kind == "O":  # a text function may answer with errors of its own
+            bad |= np.frompyfunc(lambda v: isinstance(v, CellError), 1, 1)(out).astype(bool)
+        for i in np.flatnonzero(bad):
+            out[i] = error(out[i])
     if not any(p.is_range for p in parsed):
         return out[0]
     return out.reshape(shape).tolist()
 
 
-def _mark_bad_cells(out: np.ndarray, parsed: list[_Arg], shape: tuple[int, ...]) -> None:
-    """Write the error of each bad cell into ``out`` (flat), first bad argument first."""
+def _mark_bad_cells(out: np.ndarray, parsed: list[_Arg], shape: tuple[int, ...]) -> np.ndarray:
+    """Write the error of each bad cell into ``out`` (flat), first bad argument first; returns
+    where errors were written."""
     done = np.zeros(out.shape, dtype=bool)
     for p in parsed:
         if p.bad is None:
@@ -211,8 +229,9 @@ def _mark_bad_cells(out: np.ndarray, parsed: list[_Arg], shape: tuple[int, ...])
             text = found.strip() if isinstance(found, str) else None
             # An Excel error passes through, as in Excel's own functions.
             out[i] = (
-                text
+                CellError(text)
                 if text in EXCEL_ERRORS
-                else error_text(VALUE_ERROR, f"숫자가 아닙니다: {found!r}")
+                else CellError(VALUE, f"숫자가 아닙니다: {found!r}")
             )
         done |= bad
+    return done

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from .errors import NUM, CellError
 from .money import ParseError, parse_amount, round_half_up, round_half_up_array
 
 #: Units that amounts are stated in and that sentences are cut to, in 원.
@@ -225,6 +226,6 @@ def won_words_array(
     out = out.where(out != "", "0")
     sign = np.where((won < 0) & (mag > 0), _TRI, "")
     result = (sign + out + "원").to_numpy(dtype=object)
-    result[too_big & ok] = "#NUM! 금액이 너무 큽니다"
+    result[too_big & ok] = CellError(NUM, "금액이 너무 큽니다")
     result[~ok] = ""
     return result

@@ -1,13 +1,16 @@
-"""Changes and rates of a budget review: 증감, 증감율, 불용률, 집행률.
+"""Changes and rates of a budget review as plain functions: 증감, 증감율, 불용률, 집행률.
 
-Every rate is a percent rounded half up to a number of decimals (one by default), and is blank
-(None / NaN) over a zero or empty base, as the seed report leaves 재무활동's rate blank over a
-당초 of 0.  An empty amount counts as 0 in a change: a line new in the 추경 has no 기정.
+Each is the rule of :mod:`xlbudget.core.rules` evaluated on the given values, so the
+worksheet functions, the sentences and the checks compute exactly what the conditional
+formats and the review sheets' formulas compute in Excel.  Every rate is a percent rounded
+half up to a number of decimals (one by default), and blank (None / NaN) over a zero or
+empty base, as the seed report leaves 재무활동's rate blank over a 당초 of 0.  An empty
+amount counts as 0 in a change: a line new in the 추경 has no 기정.
 
-Scalars use Decimal: the quotient is exact and then seen at Excel's 15 significant digits
-before rounding, as ROUND sees a quotient the sheet computed; columns use numpy (float, then
-the same half-up rounding of the value as shown).  Both therefore give what Excel's
-ROUND(…, 1) gives on the same sheet, and agree with each other.
+Scalars are Decimal (the quotient exact, then seen at Excel's 15 significant digits before
+rounding, as ROUND sees a quotient the sheet computed); columns are numpy float arrays
+(NaN = empty), rounded half up on the value as shown.  Both give what Excel's ROUND(…, 1)
+gives on the same sheet, and agree with each other.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .money import HUNDRED, ZERO, parse_amount, round_half_up, round_half_up_array, significant
+from . import rules
 
 #: The seed's label for (예산현액 − 지출액) / 예산현액; mid-year the same figure is also called
 #: 미집행률.  Both are accepted as column headers; the seed's is the one we print.
@@ -25,71 +28,74 @@ UNSPENT_LABEL = "불용률"
 UNSPENT_ALIASES = ("불용률", "미집행률")
 EXEC_LABEL = "집행률"
 
+_A, _B = rules.Col("a"), rules.Col("b")
+_CHANGE = rules.change(_A, _B)
 
-def _num(value: Any) -> Decimal:
-    parsed = parse_amount(value)
-    return ZERO if parsed is None else parsed
+
+def _rate_rules(digits: int) -> dict[str, rules.Expr]:
+    return {
+        "rate": rules.change_rate(_A, _B, digits),
+        "unspent": rules.unspent_rate(_A, _B, digits),
+        "exec": rules.exec_rate(_A, _B, digits),
+        "share": rules.share(_A, _B, digits),
+    }
+
+
+def _exact(name: str, a: Any, b: Any, digits: int) -> Decimal | None:
+    value = rules.evaluate_exact(_rate_rules(digits)[name], {"a": a, "b": b})
+    return value if isinstance(value, Decimal) else None
+
+
+def _array(name: str, a: np.ndarray, b: np.ndarray, digits: int) -> np.ndarray:
+    return rules.evaluate(_rate_rules(digits)[name], {"a": a, "b": b})
 
 
 def change(new: Any, base: Any) -> Decimal:
     """증감: new − base, empty counting as 0."""
-    return _num(new) - _num(base)
+    value = rules.evaluate_exact(_CHANGE, {"a": new, "b": base})
+    assert isinstance(value, Decimal)
+    return value
 
 
 def percent_of(part: Any, whole: Any, digits: int = 1) -> Decimal | None:
     """part / whole × 100, half up to ``digits``; None over a zero or empty whole."""
-    w = parse_amount(whole)
-    if w is None or w == ZERO:
-        return None
-    return round_half_up(significant(_num(part) * HUNDRED / w), digits)
+    return _exact("share", part, whole, digits)
 
 
 def rate(new: Any, base: Any, digits: int = 1) -> Decimal | None:
     """증감율: (new − base) / base × 100."""
-    return percent_of(change(new, base), base, digits)
+    return _exact("rate", new, base, digits)
 
 
 def unspent_rate(budget: Any, spent: Any, digits: int = 1) -> Decimal | None:
     """불용률 (미집행률): (예산현액 − 지출액) / 예산현액 × 100."""
-    return percent_of(change(budget, spent), budget, digits)
+    return _exact("unspent", budget, spent, digits)
 
 
 def exec_rate(budget: Any, spent: Any, digits: int = 1) -> Decimal | None:
     """집행률: 지출액 / 예산현액 × 100."""
-    return percent_of(spent, budget, digits)
+    return _exact("exec", budget, spent, digits)
 
 
 # --------------------------------------------------------------------------- vector forms
 # Inputs are float arrays already parsed (NaN = empty), as money.parse_column returns them.
 
 
-def _zero_empty(values: np.ndarray) -> np.ndarray:
-    """A float copy with empty cells (NaN) as 0 (cheaper than np.nan_to_num on one cell)."""
-    out = np.array(values, dtype=float)
-    out[np.isnan(out)] = 0.0
-    return out
-
-
 def change_array(new: np.ndarray, base: np.ndarray) -> np.ndarray:
-    return _zero_empty(new) - _zero_empty(base)
+    return rules.evaluate(_CHANGE, {"a": new, "b": base})
 
 
 def percent_of_array(part: np.ndarray, whole: np.ndarray, digits: int = 1) -> np.ndarray:
-    part, whole = np.broadcast_arrays(_zero_empty(part), np.asarray(whole, dtype=float))
-    # Blank (NaN) over a zero or empty whole; where= avoids dividing there at all.
-    raw = np.full(part.shape, np.nan)
-    with np.errstate(over="ignore", invalid="ignore"):  # absurd amounts give inf, not noise
-        np.divide(part * 100.0, whole, out=raw, where=(whole != 0) & ~np.isnan(whole))
-    return round_half_up_array(raw, digits)
+    return _array("share", part, whole, digits)
 
 
 def rate_array(new: np.ndarray, base: np.ndarray, digits: int = 1) -> np.ndarray:
-    return percent_of_array(change_array(new, base), base, digits)
+    return _array("rate", new, base, digits)
 
 
 def unspent_rate_array(budget: np.ndarray, spent: np.ndarray, digits: int = 1) -> np.ndarray:
-    return percent_of_array(change_array(budget, spent), budget, digits)
+    return _array("unspent", budget, spent, digits)
 
 
 def exec_rate_array(budget: np.ndarray, spent: np.ndarray, digits: int = 1) -> np.ndarray:
-    return percent_of_array(spent, budget, digits)
+    return _array("exec", budget, spent, digits)

@@ -2,10 +2,11 @@
 
 Excel cannot run where the workbook is built, so the .xlsm is assembled from parts kept as
 text in the repository: the seed CSVs (data), ``src/customUI14.xml`` (ribbon),
-``src/vba/*.bas`` (our VBA) and xlwings' own standalone VBA modules.  openpyxl writes the
-sheets; :mod:`.package` adds the ribbon and the VBA project and writes a zip whose bytes
-depend only on those sources (fixed timestamps, part order and document dates), so the
-committed workbook can be checked against a fresh build.
+``src/vba/*.bas`` (our VBA) and xlwings' own standalone VBA modules.  openpyxl creates the
+sheets of this new file (it never re-saves a user's workbook); the package layer of the file
+adapter adds the ribbon and the VBA project and writes a zip whose bytes depend only on
+those sources (fixed timestamps, part order and document dates), so the committed workbook
+can be checked against a fresh build.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from xml.etree import ElementTree as ET
 from defusedxml.ElementTree import fromstring
 from openpyxl import Workbook
 
-from . import package
+from ..adapters.xlsx.package import CUSTOM_UI_PART, VBA_PART, Package, to_bytes, write_atomic
+from ..core.errors import InputError
+from ..core.report.templates import default_templates
 from .examples import write_examples_sheet
-from .sheets import write_input_sheets, write_settings_sheet, write_xlwings_conf
+from .sheets import write_input_sheets, write_settings_sheet, write_template, write_xlwings_conf
 from .vba import VbaModule, build_vba_project, module_from_file, xlwings_standalone_modules
 
 #: Document dates of every build (the seed report's date), so builds are byte-identical.
@@ -85,15 +88,9 @@ def vba_modules(sheet_code_names: list[str]) -> list[VbaModule]:
 
 
 def _write_templates(wb: Workbook) -> None:
-    """양식_ sheets from the review package, when it provides them."""
-    try:
-        from ..review import templates  # written by the review pipeline
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("xlbudget.review", "xlbudget.review.templates"):
-            raise
-        return  # not there yet: the workbook is complete without templates
-    for template in templates.default_templates():
-        templates.write_template(wb.create_sheet(template.name), template)
+    """The default 양식_ sheets (users may edit them in the workbook)."""
+    for template in default_templates():
+        write_template(wb.create_sheet(template.name), template)
 
 
 def build_sheets(with_templates: bool = True) -> Workbook:
@@ -140,22 +137,22 @@ def build_parts(with_templates: bool = True) -> dict[str, bytes]:
     code_names = [ws.sheet_properties.codeName for ws in wb.worksheets]
     buffer = io.BytesIO()
     wb.save(buffer)
-    parts = package.read_parts(buffer.getvalue())
-    parts["docProps/core.xml"] = _fix_core_dates(parts["docProps/core.xml"])
-    parts[package.VBA_PART] = build_vba_project(vba_modules(code_names))
-    parts[package.CUSTOM_UI_PART] = ribbon_xml()
-    return package.ensure_ribbon_and_vba(parts)
+    package = Package.from_bytes(buffer.getvalue(), "build.xlsm")
+    package.parts["docProps/core.xml"] = _fix_core_dates(package.parts["docProps/core.xml"])
+    package.parts[VBA_PART] = build_vba_project(vba_modules(code_names))
+    package.parts[CUSTOM_UI_PART] = ribbon_xml()
+    return package.finish(".xlsm")
 
 
 def build_bytes(with_templates: bool = True) -> bytes:
     """The .xlsm as bytes (identical for identical sources)."""
-    return package.to_bytes(build_parts(with_templates))
+    return to_bytes(build_parts(with_templates))
 
 
 def build_workbook(path: str | Path, with_templates: bool = True) -> Path:
     """Write the .xlsm to ``path`` atomically and return the path."""
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
-        raise ValueError(f"{path}: the workbook carries macros, so its name must end in .xlsm")
-    package.write_parts(build_parts(with_templates), path)
+        raise InputError(f"작업 통합문서에는 매크로가 있어 이름이 .xlsm 으로 끝나야 합니다: {path}")
+    write_atomic(build_bytes(with_templates), path)
     return path

@@ -17,7 +17,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import schema, seed, udfs
+from .. import udfs
+from ..core import schema, seed
 from ..core.numformat import AMOUNT_FORMAT, RATE_FORMAT
 from .sheets import TableLayout, cell_value, put, setup_print, text_width
 

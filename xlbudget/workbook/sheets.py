@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import schema, seed
+from ..core import schema, seed
 from ..core.numformat import AMOUNT_FORMAT, RATE_FORMAT, RATE_PCT_FORMAT
+from ..core.report.templates import Style, TemplateSheet
+from ..core.settings import NAMED, SETTING, percent_formula
 
 CAPTION_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 4
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -233,14 +235,14 @@ def write_settings_sheet(wb: Workbook) -> TableLayout:
     frame = seed.load("설정")
     typed = frame.copy().astype(object)
     typed["값"] = [setting_value(k, v) for k, v in zip(frame["항목"], frame["값"], strict=True)]
+    typed["설명"] = [SETTING[key].description for key in frame["항목"]]  # one place: the registry
     layout = write_table(ws, spec, typed, note="값을 바꾸면 검토서 작성·미집행 표시에 반영됩니다.")
     items = list(frame["항목"])
-    for name, item in schema.NAMED_SETTINGS.items():
-        address = layout.cell("값", items.index(item))
+    for setting in NAMED:
+        address = layout.cell("값", items.index(setting.key))
         col, row = address.rstrip("0123456789"), address[len(address.rstrip("0123456789")) :]
-        wb.defined_names[name] = DefinedName(
-            name, attr_text=f"{quote_sheetname(ws.title)}!${col}${row}"
-        )
+        body = percent_formula(f"{quote_sheetname(ws.title)}!${col}${row}", setting.default)
+        wb.defined_names[setting.name] = DefinedName(setting.name, attr_text=body)
     return layout
 
 
@@ -255,3 +257,41 @@ def write_xlwings_conf(wb: Workbook) -> Worksheet:
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["D"].width = 60
     return ws
+
+
+_THIN = Side(style="thin", color="808080")
+
+
+def apply_style(cell: Any, style: Style) -> None:
+    """Font, fill, alignment, border and number format of a template Style."""
+    cell.font = Font(name="맑은 고딕", bold=style.bold, size=style.font_size or 10)
+    cell.alignment = Alignment(horizontal=style.align, vertical="center", wrap_text=style.wrap)
+    if style.fill:
+        cell.fill = PatternFill("solid", fgColor=style.fill)
+    if style.border:
+        cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+    if style.number_format:
+        cell.number_format = style.number_format
+
+
+def write_template(ws: Worksheet, template: TemplateSheet) -> None:
+    """Write a template into an openpyxl worksheet (used by the workbook builder)."""
+    for cell in template.cells:
+        target = ws.cell(row=cell.row + 1, column=cell.col + 1)
+        if isinstance(cell.value, str):
+            put(ws, cell.row + 1, cell.col + 1, cell.value)
+        else:
+            target.value = cell.value
+        apply_style(target, cell.style)
+    for cell in template.cells:  # merge last: a merged range's other cells become read-only
+        if cell.style.span > 1:
+            ws.merge_cells(
+                start_row=cell.row + 1,
+                start_column=cell.col + 1,
+                end_row=cell.row + 1,
+                end_column=cell.col + cell.style.span,
+            )
+    for col, width in template.col_widths.items():
+        ws.column_dimensions[get_column_letter(col + 1)].width = width
+    ws.page_setup.orientation = "landscape" if template.landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4

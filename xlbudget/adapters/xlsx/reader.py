@@ -1,0 +1,139 @@
+"""Read a workbook file into BookData: every sheet's values, its Excel Tables, its templates.
+
+Values are read with python-calamine (fast, and it reads files openpyxl cannot open), as the
+cached results of formulas; tables from the package's table parts.  The 양식_ template
+sheets are read with their styles (the review sheets copy them) through openpyxl, from a
+package that holds only those sheets: the big data sheets are neither copied nor parsed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ...core.errors import InputError
+from ...core.model import BookData
+from ...core.refs import col_index
+from ...core.report.templates import Style, TemplateSheet, template_from_cells
+from ...core.schema import TEMPLATE_PREFIX
+from .package import VBA_PART, WORKBOOK, Package, q, serialize_xml, to_bytes
+from .workbook import WorkbookXml
+
+#: Characters XML 1.0 cannot hold; calamine decodes them from ``_x0001_`` escapes, and
+#: no writer may write them, so a value that carries one could never be saved.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean_value(value: Any) -> Any:
+    if value == "":
+        return None
+    if isinstance(value, str) and _ILLEGAL_XML.search(value):
+        return _ILLEGAL_XML.sub("", value)
+    return value
+
+
+def read_values(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's cell values from (0, 0), as calamine reads them (cached formula values).
+
+    Call it on a file that :meth:`Package.open` accepted: calamine is native code, and a
+    file it cannot handle may take the process down rather than raise.
+    """
+    from python_calamine import CalamineWorkbook
+
+    path = Path(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        out = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            out[name] = [
+                [_clean_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)
+            ]
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # calamine's Rust panics are BaseExceptions
+        raise InputError(
+            f"'{path.name}'의 셀 값을 읽을 수 없습니다: {path} ({type(exc).__name__}: {exc})"
+        ) from None
+    return out
+
+
+def read_book(package: Package, path: Path) -> BookData:
+    """BookData of the file ``path`` whose vetted package is ``package``."""
+    sheets = read_values(path)
+    return BookData(sheets, package.tables(), str(path), read_templates(package))
+
+
+def read_templates(package: Package) -> list[TemplateSheet]:
+    """The 양식_ sheets with the styles their output cells copy (none: an empty list)."""
+    wb = _template_workbook(package)
+    if wb is None:
+        return []
+    return [read_template(ws) for ws in wb.worksheets]
+
+
+def _template_workbook(package: Package) -> Any:
+    """An openpyxl workbook of only the 양식_ sheets, from a reduced copy of the package."""
+    from lxml import etree
+    from openpyxl import load_workbook
+
+    sheet_parts = package.sheet_parts()
+    keep = {n for n in sheet_parts if n.startswith(TEMPLATE_PREFIX)}
+    if not keep:
+        return None
+    root = etree.fromstring(serialize_xml(package.xml(WORKBOOK)))  # a copy to cut down
+    reduced = Package({WORKBOOK: b""})
+    reduced.set_xml(WORKBOOK, root)
+    book = WorkbookXml(reduced)
+    for sheet in list(book.sheets):
+        if sheet.get("name") not in keep:
+            book.remove(sheet)
+    names = root.find(q("definedNames"))
+    if names is not None:
+        root.remove(names)
+    for view in root.iter(q("workbookView")):
+        for key in ("activeTab", "firstSheet"):
+            if view.get(key) is not None:
+                view.set(key, "0")
+    skip = {part for name, part in sheet_parts.items() if name not in keep} | {VBA_PART}
+    parts = {name: data for name, data in package.parts.items() if name not in skip}
+    parts[WORKBOOK] = serialize_xml(root)
+    try:
+        return load_workbook(io.BytesIO(to_bytes(parts)), rich_text=True)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except (Exception, zipfile.BadZipFile) as exc:
+        raise InputError(
+            f"양식 시트를 읽을 수 없습니다 | cannot read the template sheets "
+            f"({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def read_template(ws: Any) -> TemplateSheet:
+    """A 양식_ sheet with the styles that the output cells should copy."""
+    cells = {}
+    spans = {(m.min_row, m.min_col): m.max_col - m.min_col + 1 for m in ws.merged_cells.ranges}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value in (None, ""):
+                continue
+            fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type == "solid" else None
+            style = Style(
+                number_format=None if cell.number_format == "General" else cell.number_format,
+                bold=bool(cell.font and cell.font.b),
+                fill=fill[-6:] if isinstance(fill, str) else None,
+                align=cell.alignment.horizontal if cell.alignment else None,
+                wrap=bool(cell.alignment and cell.alignment.wrap_text),
+                border=bool(cell.border and cell.border.left and cell.border.left.style),
+                font_size=cell.font.sz if cell.font and cell.font.sz not in (None, 11) else None,
+            )
+            span = spans.get((cell.row, cell.column), 1)
+            cells[(cell.row - 1, cell.column - 1)] = (cell.value, replace(style, span=span))
+    widths = {
+        col_index(letter): dim.width for letter, dim in ws.column_dimensions.items() if dim.width
+    }
+    return template_from_cells(ws.title, cells, widths, ws.page_setup.orientation == "landscape")

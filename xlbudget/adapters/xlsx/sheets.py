@@ -1,0 +1,299 @@
+"""Worksheet parts: new review sheets written from a plan, rules placed in existing sheets.
+
+A review sheet is generated whole, as text with every value escaped (a sheet of 400,000
+cells is written in a second; building a tree of them would take several).  Text is always
+an inline string, never a formula, whatever it starts with; only a plan's formula cells are
+formulas.
+
+An existing sheet that receives conditional formats may be a data sheet of 100,000 rows.
+It is never parsed whole: the part is split where its ``sheetData`` ends (everything before
+is copied as is) and only what follows — conditional formats, page setup, drawings, table
+parts, extensions — is parsed as a tree, edited and written again.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from datetime import date, datetime
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+from ...core.errors import InputError
+from ...core.plan import RULE_MARKER, CellWrite, ChartSpec, RuleWrite, SheetPlan
+from ...core.refs import a1, col_letter
+from .package import NS_MAIN, NS_R, parse_xml, q
+from .styles import Styles, _num
+from .workbook import insert_in_order, local_name
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Children of <worksheet> in schema order (ECMA-376 CT_Worksheet).
+ORDER = (
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
+
+
+def text(value: str) -> str:
+    """Text for XML: characters XML 1.0 cannot hold removed, the rest escaped."""
+    return escape(_ILLEGAL_XML.sub("", value))
+
+
+def _inline(ref: str, s: str, value: str) -> str:
+    """A text cell as an inline string: never a formula, whatever it starts with."""
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text(value)}</t></is></c>'
+
+
+def cell_xml(ref: str, write: CellWrite, style: int) -> str:
+    """One ``<c>`` element of a planned cell."""
+    s = f' s="{style}"' if style else ""
+    value = write.value
+    if write.formula and isinstance(value, str):
+        formula = value[1:] if value.startswith("=") else value
+        return f'<c r="{ref}"{s}><f>{text(formula)}</f></c>'
+    if value is None or value == "":  # as openpyxl: an empty text is an empty (styled) cell
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, str):
+        return _inline(ref, s, value)
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (datetime, date)):
+        from openpyxl.utils.datetime import to_excel
+
+        value = to_excel(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return _inline(ref, s, str(value))
+    if not math.isfinite(number):
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
+        number_text = str(int(value))
+    else:
+        number_text = repr(number)
+    return f'<c r="{ref}"{s}><v>{number_text}</v></c>'
+
+
+def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> bytes:
+    """The worksheet part of a planned review sheet."""
+    cells: dict[tuple[int, int], CellWrite] = {}
+    for write in sheet.cells:
+        cells[(write.row, write.col)] = write
+    rows: dict[int, list[int]] = {}
+    for r, c in cells:
+        rows.setdefault(r, []).append(c)
+    for r in sheet.row_heights:
+        rows.setdefault(r, [])
+    max_row = max([0, *rows, *(m[2] for m in sheet.merges)])
+    max_col = max([0, *(c for _, c in cells), *(m[3] for m in sheet.merges)])
+    dimension = "A1" if not cells else f"A1:{a1(max_row, max_col)}"
+    out = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="{dimension}"/>'
+        '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+    ]
+    if sheet.col_widths:
+        out.append("<cols>")
+        for col in sorted(sheet.col_widths):
+            width = quoteattr(_num(sheet.col_widths[col]))
+            out.append(f'<col min="{col + 1}" max="{col + 1}" width={width} customWidth="1"/>')
+        out.append("</cols>")
+    out.append("<sheetData>")
+    letters = [col_letter(c) for c in range(max_col + 1)]
+    xf = styles.xf
+    for r in sorted(rows):
+        height = sheet.row_heights.get(r)
+        ht = f' ht={quoteattr(_num(height))} customHeight="1"' if height is not None else ""
+        out.append(f'<row r="{r + 1}"{ht}>')
+        number = str(r + 1)
+        for c in sorted(rows[r]):
+            write = cells[(r, c)]
+            out.append(cell_xml(letters[c] + number, write, xf(write)))
+        out.append("</row>")
+    out.append("</sheetData>")
+    if sheet.merges:
+        out.append(f'<mergeCells count="{len(sheet.merges)}">')
+        for r1, c1, r2, c2 in sheet.merges:
+            out.append(f'<mergeCell ref="{a1(r1, c1)}:{a1(r2, c2)}"/>')
+        out.append("</mergeCells>")
+    orientation = "landscape" if sheet.landscape else "portrait"
+    out.append(
+        '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+        f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
+    )
+    if drawing_rel:
+        out.append(f'<drawing r:id="{drawing_rel}"/>')
+    out.append("</worksheet>")
+    return "".join(out).encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+def chart_parts(sheet: SheetPlan) -> tuple[bytes, list[bytes]]:
+    """(drawing part, chart parts) of the sheet's charts, made by openpyxl's public API.
+
+    openpyxl saves a throwaway workbook holding one sheet named like ours, with the charts;
+    its drawing and chart parts are taken from that file.  The drawing's relationships are
+    remade by the caller for the chart part names it chooses.
+    """
+    import zipfile
+
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference, Series
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet.name
+    wanted = {(title_row, col) for spec in sheet.charts for col, _, _, title_row in spec.series}
+    for write in sheet.cells:  # the series titles are read from the sheet
+        if (write.row, write.col) in wanted and write.value is not None:
+            ws.cell(row=write.row + 1, column=write.col + 1, value=str(write.value))
+    for spec in sheet.charts:
+        ws.add_chart(_bar_chart(spec, ws, BarChart, Reference, Series), a1(*spec.anchor))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        drawing = archive.read("xl/drawings/drawing1.xml")
+        charts = [archive.read(f"xl/charts/chart{i}.xml") for i in range(1, len(sheet.charts) + 1)]
+    return drawing, charts
+
+
+def _bar_chart(spec: ChartSpec, ws: Any, BarChart: Any, Reference: Any, Series: Any) -> Any:
+    chart = BarChart()
+    chart.type = "bar" if spec.horizontal else "col"
+    chart.title = spec.title
+    chart.style = 10
+    chart.height, chart.width = 9, 18
+    chart.x_axis.tickLblPos = "low"  # category labels clear of negative bars
+    for col, first, last, title_row in spec.series:
+        values = Reference(ws, min_col=col + 1, min_row=first + 1, max_row=last + 1)
+        title = ws.cell(row=title_row + 1, column=col + 1).value if title_row >= 0 else None
+        chart.series.append(Series(values, title=str(title) if title else None))
+    cat_col, first, last = spec.categories
+    chart.set_categories(Reference(ws, min_col=cat_col + 1, min_row=first + 1, max_row=last + 1))
+    return chart
+
+
+# ------------------------------------------------------------------------- rules in a sheet
+
+_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>|<(?:[\w.-]+:)?sheetData\s*/>")
+
+
+def _root_start(data: bytes, name: str) -> tuple[Any, bytes]:
+    """The worksheet root element (from its start tag only) and that start tag as bytes."""
+    for _, element in etree.iterparse(io.BytesIO(data), events=("start",), resolve_entities=False):
+        if local_name(element) != "worksheet":
+            raise InputError(f"{name} 파트가 워크시트가 아닙니다 | {name} is not a worksheet")
+        qname = element.prefix + ":worksheet" if element.prefix else "worksheet"
+        decls = "".join(
+            f" xmlns{':' + p if p else ''}={quoteattr(uri)}" for p, uri in element.nsmap.items()
+        )
+        return element, f"<{qname}{decls}>".encode()
+    raise InputError(f"{name} 파트가 비어 있습니다 | {name} is empty")
+
+
+def replace_rules(data: bytes, name: str, rules: list[RuleWrite], styles: Styles) -> bytes:
+    """The sheet part with xlbudget's rules (they mention RULE_MARKER) replaced by ``rules``.
+
+    Rules of the user's own are kept as they are; only the part after ``sheetData`` is
+    parsed and written again (see the module docstring).
+    """
+    try:
+        root, start = _root_start(data, name)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{name} 파트를 읽을 수 없습니다 | cannot parse {name}: {exc}") from None
+    end = None
+    for m in _SHEET_DATA_END.finditer(data):
+        end = m
+        break
+    if end is None:
+        raise InputError(f"{name} 파트에 <sheetData>가 없습니다 | no <sheetData> in {name}")
+    closing = end.group(0)
+    self_closing = closing.endswith(b"/>")
+    prefix = root.prefix + ":" if root.prefix else ""
+    placeholder = f"<{prefix}sheetData/>".encode()
+    head = data[: end.start()] + (placeholder if self_closing else closing)
+    after = data[end.end() :]
+    tail_root = parse_xml(start + placeholder + after, name)
+    _edit_rules(tail_root, rules, styles)
+    serialized = etree.tostring(tail_root, encoding="UTF-8", xml_declaration=False)
+    cut = serialized.index(placeholder) + len(placeholder)
+    return head + serialized[cut:]
+
+
+def _formulas(rule: Any) -> str:
+    return "".join(f.text or "" for f in rule.iter(q("formula")))
+
+
+def _edit_rules(root: Any, rules: list[RuleWrite], styles: Styles) -> None:
+    priorities = [0]
+    for block in list(root.findall(q("conditionalFormatting"))):
+        for rule in list(block.findall(q("cfRule"))):
+            if RULE_MARKER in _formulas(rule):
+                block.remove(rule)
+            elif (rule.get("priority") or "").isdigit():
+                priorities.append(int(rule.get("priority")))
+        if block.find(q("cfRule")) is None:
+            root.remove(block)
+    top = max(priorities)
+    blocks: dict[str, Any] = {}
+    for i, rule in enumerate(rules, 1):
+        block = blocks.get(rule.ref)
+        if block is None:
+            block = etree.Element(q("conditionalFormatting"), sqref=rule.ref)
+            blocks[rule.ref] = block
+        element = etree.SubElement(
+            block,
+            q("cfRule"),
+            type="expression",
+            dxfId=str(styles.dxf(rule)),
+            priority=str(top + i),
+        )
+        if rule.stop:
+            element.set("stopIfTrue", "1")
+        etree.SubElement(element, q("formula")).text = rule.formula.lstrip("=")
+    for block in blocks.values():
+        insert_in_order(root, block, ORDER)

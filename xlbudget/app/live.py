@@ -1,0 +1,72 @@
+"""Ribbon actions on the workbook open in Excel: the file pipeline's steps through xlwings.
+
+Each action reads the open book, builds the same Plan as the CLI, and applies it with the
+live adapter.  Progress goes to Excel's status bar; any problem becomes a Korean message
+box, never a Python traceback in front of the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from ..adapters.live import LiveBook
+from ..core.engine import CHECK_SHEET, build_plan
+from ..core.errors import XbError
+from ..core.plan import Plan
+
+TITLE = "예산검토"
+
+
+def _status(book: Any, text: str | None) -> None:
+    try:
+        book.app.status_bar = text if text else False
+    except (NotImplementedError, AttributeError):
+        pass  # engines without a status bar (xlwings' remote engine)
+
+
+def alert(book: Any, text: str) -> None:
+    try:
+        book.app.alert(text, title=TITLE)
+    except (NotImplementedError, AttributeError):
+        pass
+
+
+def _run(book: Any, steps: tuple[str, ...], sheets: Collection[str] | None = None) -> Plan | None:
+    adapter = LiveBook(book)
+    try:
+        _status(book, f"{TITLE}: 표 읽는 중…")
+        data = adapter.read_book()
+        _status(book, f"{TITLE}: 계산 중…")
+        plan = build_plan(data, steps, sheets)
+        _status(book, f"{TITLE}: 쓰는 중…")
+        report = adapter.apply_plan(plan)
+    except XbError as exc:
+        alert(book, f"입력 표를 확인하십시오.\n\n{exc}")
+        return None
+    except Exception as exc:
+        alert(book, f"처리 중 오류가 발생했습니다: {type(exc).__name__}: {exc}")
+        return None
+    finally:
+        _status(book, None)
+    errors = sum(f.severity == "오류" for f in plan.findings)
+    lines = [f"완료: 점검 오류 {errors}건, 불용률 기준 이상 {len(plan.flagged)}건."]
+    if report.skipped:
+        lines += ["", "이 환경에서 건너뛴 항목:", *report.skipped]
+    alert(book, "\n".join(lines))
+    return plan
+
+
+def fill(book: Any) -> Plan | None:
+    """검토서 작성: check, then write every 검토_ sheet."""
+    return _run(book, ("check", "fill"))
+
+
+def mark(book: Any) -> Plan | None:
+    """미집행 표시: the conditional formats on 집행현황."""
+    return _run(book, ("mark",))
+
+
+def check(book: Any) -> Plan | None:
+    """표 점검: the findings, written to 검토_점검 only (집행현황 is not required)."""
+    return _run(book, ("check", "fill"), sheets={CHECK_SHEET})

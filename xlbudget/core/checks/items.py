@@ -1,0 +1,53 @@
+"""통계목증감: each item's 증감, and a project's change against its items' changes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model import Finding
+from ..settings import Settings
+from ..tables import Table
+from .summary import check_differences, check_hierarchy, children
+from .tolerance import EPS, HALF, amount, label
+
+
+def check_items(table: Table, settings: Settings) -> list[Finding]:
+    """통계목증감: row 증감 = 추경 − 기정; a project's 증감 = the sum of its items' changes.
+
+    Amount sums are checked only where a project lists unchanged items too (a change of 0):
+    the 낙찰차액 blocks list only the changed items, so their amounts cannot add up.
+    """
+    frame = table.frame
+    findings = check_differences(table, (("증감", "추경", "기정"),))
+    levels = frame["수준"].fillna(99).to_numpy()
+    change = (
+        np.where(
+            frame["증감"].notna(), frame["증감"], frame["추경"].fillna(0) - frame["기정"].fillna(0)
+        )
+        if "증감" in frame
+        else (frame["추경"].fillna(0) - frame["기정"].fillna(0)).to_numpy()
+    )
+    for i in range(len(frame)):
+        kids = children(levels, i)
+        if not kids:
+            continue
+        expected = float(np.sum(change[kids]))
+        total = float(change[i])
+        if abs(total - expected) > HALF * (len(kids) + 1) + EPS:
+            findings.append(
+                table.finding(
+                    i,
+                    "증감" if "증감" in frame else "추경",
+                    "SUM",
+                    "오류",
+                    f"{label(table, i)}의 증감 {amount(total)}이(가) 통계목별 증감의 합 "
+                    f"{amount(expected)}과 다릅니다.",
+                )
+            )
+        if np.any(np.abs(change[kids]) <= EPS):
+            sub = Table(
+                table.spec, table.ref, frame.iloc[[i, *kids]].reset_index(drop=True), table.cols
+            )
+            sub.frame["수준"] = [0] + [1] * len(kids)
+            findings += check_hierarchy(sub, ("기정", "추경"))
+    return findings

@@ -1,0 +1,88 @@
+"""One engine for every shell: BookData in, Plan out (pure; no Excel, no files).
+
+Steps: ``check`` lists the inconsistencies of the submitted tables (the registry of
+:mod:`.checks`), ``mark`` adds the low-execution conditional formats, ``fill`` writes the
+검토_ sheets from the 양식_ templates (all of them, or the ones asked for: the ribbon's
+표 점검 writes only 검토_점검).  A missing input table is an error only for the steps that
+need it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from .checks import run_checks
+from .errors import InputError
+from .model import BookData, Finding
+from .plan import Plan
+from .report import mark
+from .report.context import build_context
+from .report.fill import Renderer
+from .report.language import Budget
+from .report.sentences import sentences
+from .report.templates import TemplateSheet, default_templates
+from .schema import TEMPLATE_PREFIX
+from .settings import read_settings
+from .tables import read_tables
+
+STEPS = ("check", "mark", "fill")
+INPUT_TABLES = ("세입", "세출", "사업별증감", "통계목증감", "집행현황", "정보화사업")
+CHECK_SHEET = "검토_점검"
+_NO_EXECUTION = (
+    "'집행현황' 표(엑셀 표 이름 tbl_execution)를 찾을 수 없습니다: "
+    "머리글 세부사업, 통계목, 예산현액, 지출액 이 있는 표가 필요합니다."
+)
+
+
+def book_templates(book: BookData) -> list[TemplateSheet]:
+    """The workbook's own 양식_ sheets if it has any (users may edit them), else the defaults."""
+    own = [t for t in book.templates if t.name.startswith(TEMPLATE_PREFIX)]
+    return own or default_templates()
+
+
+def _selected(templates: list[TemplateSheet], sheets: Collection[str]) -> list[TemplateSheet]:
+    """The templates whose output is in ``sheets``; a default one where the book lacks it."""
+    chosen = [t for t in templates if t.output in sheets]
+    have = {t.output for t in chosen}
+    chosen += [t for t in default_templates() if t.output in sheets and t.output not in have]
+    return chosen
+
+
+def build_plan(
+    book: BookData, steps: Iterable[str] = STEPS, sheets: Collection[str] | None = None
+) -> Plan:
+    """The plan of ``steps`` for ``book``; ``sheets`` limits fill to those review sheets."""
+    steps = tuple(steps)
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown:
+        raise InputError(f"알 수 없는 단계입니다: {', '.join(unknown)} (가능: {', '.join(STEPS)})")
+    findings: list[Finding] = []
+    settings = read_settings(book, findings)
+    tables = read_tables(book, findings, INPUT_TABLES)
+    execution = tables.get("집행현황")
+    if execution is None and ("mark" in steps or ("fill" in steps and sheets is None)):
+        raise InputError(_NO_EXECUTION)
+    plan = Plan()
+    if "check" in steps or "fill" in steps:
+        findings += run_checks(tables, settings)
+    plan.findings = findings
+    if execution is not None:
+        plan.flagged = mark.flagged(execution, settings)
+    if "mark" in steps and execution is not None:
+        plan.rules = mark.rules_for(execution, settings)
+        plan.rule_sheets = {execution.sheet}
+        plan.names = settings.names()
+    text = sentences(tables, settings, findings, plan.flagged)
+    if "fill" in steps:
+        templates = book_templates(book)
+        plan.review_order = [t.output for t in templates]
+        chosen = templates if sheets is None else _selected(templates, sheets)
+        budget = Budget()
+        context = build_context(tables, settings, findings, plan.flagged, text, budget)
+        renderer = Renderer(context, settings, budget)
+        plan.sheets = [renderer.sheet(t) for t in chosen]
+        plan.findings = findings + renderer.errors
+        if sheets is not None:
+            text = {k: v for k, v in text.items() if k == "점검"}
+    plan.sentences = list(text.values()) if "fill" in steps else []
+    return plan

@@ -1,0 +1,145 @@
+"""A plan: writer-agnostic records of what a review writes, and where new sheets go.
+
+Rows and columns are 0-based here, as in pandas; only the adapters know that Excel counts
+from 1.  Formulas are Excel formula text (that is the language a cell speaks), ranges and
+anchors are numbers.  A ``Plan`` is pure data, so a golden test can compare it and every
+adapter (the file writer, the live workbook) applies the same plan the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Finding
+from .refs import range_a1
+from .schema import TEMPLATE_PREFIX, XLWINGS_CONF_SHEET
+
+
+@dataclass(slots=True)
+class CellWrite:
+    """One cell to write (plain slots, not frozen: plans hold hundreds of thousands)."""
+
+    row: int
+    col: int
+    value: Any  # number, text, None; a formula when ``formula`` is True
+    formula: bool = False
+    number_format: str | None = None
+    bold: bool = False
+    fill: str | None = None  # RGB hex, e.g. "FFF2CC"
+    align: str | None = None  # "left" | "center" | "right"
+    wrap: bool = False
+    border: bool = False
+    font_size: float | None = None
+
+    @property
+    def style_key(self) -> tuple[Any, ...]:
+        """Everything that decides the cell's look; equal keys share one Excel style."""
+        return (
+            self.bold,
+            self.font_size,
+            self.fill,
+            self.align,
+            self.wrap,
+            self.border,
+            self.number_format,
+        )
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A bar chart over cells of the same sheet (0-based inclusive ranges)."""
+
+    title: str
+    anchor: tuple[int, int]  # (row, col) of the chart's top-left cell
+    categories: tuple[int, int, int]  # col, first_row, last_row
+    series: tuple[tuple[int, int, int, int], ...]  # (col, first_row, last_row, title_row)
+    y_title: str = ""
+    horizontal: bool = True
+
+
+@dataclass
+class SheetPlan:
+    """A sheet that xlbudget generates entirely (a 검토_ sheet): replaced on every run."""
+
+    name: str
+    cells: list[CellWrite] = field(default_factory=list)
+    col_widths: dict[int, float] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    charts: list[ChartSpec] = field(default_factory=list)
+    title_rows: tuple[int, int] | None = None  # rows repeated on every printed page
+    landscape: bool = False
+
+
+@dataclass(frozen=True)
+class RuleWrite:
+    """A native conditional-format rule (formula type) that xlbudget owns."""
+
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    formula: str  # Excel formula without "=", relative to the range's top-left cell
+    fill: str  # RGB hex
+    font_color: str | None = None
+    stop: bool = False
+
+    @property
+    def ref(self) -> str:
+        return range_a1(self.first_row, self.first_col, self.last_row, self.last_col)
+
+
+#: Every rule xlbudget writes mentions this name; re-running removes rules that do, so the
+#: mark step never adds duplicates and never touches the user's own rules.
+RULE_MARKER = "xb_threshold"
+
+
+@dataclass
+class Plan:
+    sheets: list[SheetPlan] = field(default_factory=list)
+    #: Every review sheet the templates make, in their order (also those not in ``sheets``):
+    #: the order new sheets are placed in (see :func:`insertion_index`).
+    review_order: list[str] = field(default_factory=list)
+    rules: list[RuleWrite] = field(default_factory=list)
+    rule_sheets: set[str] = field(default_factory=set)  # sheets whose xlbudget rules to replace
+    names: dict[str, str] = field(default_factory=dict)  # defined names the rules refer to
+    findings: list[Finding] = field(default_factory=list)
+    flagged: list[dict[str, Any]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ApplyReport:
+    """What an adapter did with a plan: where it went, and what it could not do there."""
+
+    output: str | None = None
+    skipped: list[str] = field(default_factory=list)
+
+
+def insertion_index(order: Sequence[str], name: str, review_order: Sequence[str]) -> int:
+    """Where the review sheet ``name`` goes among the sheets ``order`` (which lacks it).
+
+    The one rule for every adapter: review sheets stand together in template order, after
+    the nearest review sheet before them (else before the nearest one after them); the
+    first one goes after the last 양식_ sheet, else before a trailing xlwings.conf (xlwings
+    reads its settings from there and users expect it last), else at the end.  A sheet that
+    already exists is replaced where it stands, which the adapters handle by keeping its
+    index: a user who moved it keeps it there.
+    """
+    names = list(order)
+    position = review_order.index(name) if name in review_order else len(review_order)
+    for before in reversed(review_order[:position]):
+        if before in names:
+            return names.index(before) + 1
+    for after in review_order[position + 1 :]:
+        if after in names:
+            return names.index(after)
+    templates = [i for i, n in enumerate(names) if n.startswith(TEMPLATE_PREFIX)]
+    if templates:
+        return templates[-1] + 1
+    if names and names[-1] == XLWINGS_CONF_SHEET:
+        return len(names) - 1
+    return len(names)

@@ -1,0 +1,147 @@
+"""What a template sees: the input tables as rows, the flagged lines, findings, sentences.
+
+Every name here is one a 양식_ sheet may use (``세입``, ``집행현황``, ``미집행_행`` …); the
+lists are :class:`.language.Budgeted`, so a template's passes over them are counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..model import Finding
+from ..refs import col_letter, quote_sheet
+from ..settings import Settings
+from ..tables import Table
+from .language import Budget, Budgeted
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """Where a record's row sits in its input table, so a formula can refer to its cells."""
+
+    sheet: str
+    row: int  # 0-based sheet row
+    cols: dict[str, int]  # canonical column → 0-based sheet column (shared by the table)
+
+    def cell(self, column: str) -> str | None:
+        col = self.cols.get(column)
+        if col is None:
+            return None
+        return f"{quote_sheet(self.sheet)}!${col_letter(col)}${self.row + 1}"
+
+
+def records(table: Table | None) -> list[dict[str, Any]]:
+    """The table's rows as dicts (NaN → None), each with a RowRef to its input cells."""
+    if table is None:
+        return []
+    frame = table.frame.drop(columns="_row")
+    frame = frame.astype(object).where(frame.notna(), None)
+    rows = frame.to_dict("records")
+    for row, sheet_row in zip(rows, table.frame["_row"].tolist(), strict=True):
+        row["_ref"] = RowRef(table.sheet, sheet_row, table.cols)
+    return rows
+
+
+def total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The table's 수준-0 row (합계/총계), or an empty dict."""
+    return next((r for r in rows if r.get("수준") == 0), {})
+
+
+def unspent_rows(
+    flagged: list[dict[str, Any]], cols: dict[str, int] | None = None
+) -> list[dict[str, Any]]:
+    """Display rows of the low-execution table: a department row, then its lines."""
+    rows: list[dict[str, Any]] = []
+    department, project = None, None
+    for line in flagged:
+        if line["department"] != department:
+            department, project = line["department"], None
+            name = department or "(담당관 미기재)"
+            rows.append({"group": True, "담당관": name, "이름": name})
+        rows.append(
+            {
+                "group": False,
+                "first": line["project"] != project,
+                "이름": line["project"] if line["project"] != project else "",
+                "담당관": department,
+                "세부사업": line["project"],
+                "통계목": line["item"],
+                "예산현액": line["budget"],
+                "지출원인행위액": line["obligations"],
+                "지출액": line["spent"],
+                "불용률": line["unspent_rate"],
+                "계약저조": line.get("low_contract"),
+                "_ref": RowRef(line["sheet"], line["row"] - 1, cols or {}),
+            }
+        )
+        project = line["project"]
+    return rows
+
+
+def department_rows(
+    exec_table: Table | None, flagged: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Execution by department over all lines, with the count of flagged lines."""
+    if exec_table is None or "담당관" not in exec_table.frame:
+        return []
+    frame = exec_table.frame
+    grouped = frame.groupby("담당관", sort=False)[["예산현액", "지출액"]].sum(min_count=1)
+    counts: dict[str, int] = {}
+    for line in flagged:
+        counts[line["department"]] = counts.get(line["department"], 0) + 1
+    return [
+        {
+            "담당관": dept,
+            "건수": counts.get(dept, 0),
+            "예산현액": _clean(row["예산현액"]),
+            "지출액": _clean(row["지출액"]),
+        }
+        for dept, row in grouped.iterrows()
+    ]
+
+
+def _clean(value: Any) -> Any:
+    return None if isinstance(value, float) and not np.isfinite(value) else value
+
+
+def build_context(
+    tables: dict[str, Table],
+    settings: Settings,
+    findings: list[Finding],
+    flagged: list[dict[str, Any]],
+    text: dict[str, str],
+    budget: Budget,
+) -> dict[str, Any]:
+    """Everything a template can refer to, by the Korean names the default templates use."""
+    exec_table = tables.get("집행현황")
+
+    def data(rows: list[Any]) -> Budgeted:
+        return Budgeted(rows, budget)
+
+    revenue, spending = records(tables.get("세입")), records(tables.get("세출"))
+    context: dict[str, Any] = {
+        "설정": dict(settings.values),
+        "소관": settings.text("소관"),
+        "회계연도": settings.text("회계연도"),
+        "회차": settings.text("회차"),
+        "기준일": settings.text("기준일"),
+        "미집행기준": settings.threshold,
+        "계약저조기준": settings.contract_threshold,
+        "세입": data(revenue),
+        "세출": data(spending),
+        "사업별": data(records(tables.get("사업별증감"))),
+        "통계목": data(records(tables.get("통계목증감"))),
+        "집행현황": data(records(exec_table)),
+        "정보화사업": data(records(tables.get("정보화사업"))),
+        "미집행": data(flagged),
+        "미집행_행": data(unspent_rows(flagged, exec_table.cols if exec_table else None)),
+        "미집행_부서": data(department_rows(exec_table, flagged)),
+        "점검": data([{**f._asdict(), "cell": f.cell} for f in findings]),
+        "문장": dict(text),
+        "세입_합계": total(revenue),
+        "세출_총계": total(spending),
+    }
+    return context

@@ -1,0 +1,323 @@
+"""검토서 작성: render the 양식_ templates into 검토_ sheets (a list of SheetPlans).
+
+Each template cell is checked and compiled once (:mod:`.language`), then evaluated for every
+output row it produces.  A cell that cannot be rendered — a refused construct, a limit, an
+error in the data it reads — becomes ``#양식오류`` with one TEMPLATE finding for that
+template cell, however many rows it repeats on; the rest of the sheet is still written.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..korean import won_words
+from ..model import Finding
+from ..numformat import AMOUNT_FORMAT, RATE_FORMAT, RATE_PCT_FORMAT, rate_format, tri
+from ..plan import CellWrite, ChartSpec, SheetPlan
+from ..rates import rate as rate_of
+from ..refs import a1, col_index
+from ..rules import display_formula
+from ..settings import Settings
+from .language import (
+    Budget,
+    Formula,
+    TemplateEnvironment,
+    TemplateLimit,
+    TemplateRefused,
+    plain,
+)
+from .sentences import change_word
+from .templates import FOR_RE, TemplateCell, TemplateSheet
+
+_FOR = re.compile(FOR_RE)
+_ATTR = re.compile(r"^\s*([^\W\d]\w*)\.([^\W\d]\w*)\s*$")
+_CONST_FORMULA = re.compile(r"^\s*(?:f|formula)\('([^'\\{}]*(?:\{row\}[^'\\{}]*)*)'\)\s*$")
+_EXPR = re.compile(r"^\{\{(?P<expr>(?:(?!\}\}).)*)\}\}$", re.S)
+#: The largest magnitude a cell can hold (Excel's doubles); beyond it a result is an error.
+MAX_NUMBER = 1e300
+ERROR_VALUE = "#양식오류"
+
+
+def submitted(row: Any, column: str, fallback: Any) -> Formula | None:
+    """The submitted figure of ``row``'s input cell if it is a number, else ``fallback``.
+
+    Review tables show what was submitted (the report reproduces the submitted tables, and
+    the check lists what does not add up); only a figure that is missing is computed.  Both
+    are formulas, so the review follows the input sheet when a number changes in Excel.
+    """
+    if isinstance(row, dict) and row.get("group"):
+        return None  # a department's heading row of a table has no figures
+    text = fallback.text if isinstance(fallback, Formula) else str(fallback)
+    text = text.removeprefix("=")
+    ref = row.get("_ref").cell(column) if isinstance(row, dict) and row.get("_ref") else None
+    if ref is None:
+        return Formula("=" + text)
+    return Formula(f"=IF(ISNUMBER({ref}),{ref},{text})")
+
+
+class Renderer:
+    """Renders template sheets with one checked environment and a shared context."""
+
+    def __init__(self, context: dict[str, Any], settings: Settings, budget: Budget) -> None:
+        self.env = TemplateEnvironment(budget)
+        self.context = context
+        self.settings = settings
+        self.errors: list[Finding] = []
+        self._failed: set[tuple[str, int, int]] = set()  # template cells already reported
+        self._cache: dict[str, Callable[[dict[str, Any]], Any]] = {}
+        self._evaluators: dict[int, Callable[[dict[str, Any]], Any]] = {}  # per template cell
+        self._styles: dict[tuple[int, bool, bool], tuple[Any, ...]] = {}
+        digits = settings.digits
+        # Rate formats of the templates follow 설정's 증감율소수, as the rates do.
+        self._rate_formats = {
+            RATE_FORMAT: rate_format(digits),
+            RATE_PCT_FORMAT: rate_format(digits, percent_sign=True),
+        }
+
+    def functions(self, plan: SheetPlan, state: dict[str, Any]) -> dict[str, Any]:
+        s = self.settings
+
+        def won(
+            x: Any, unit: str = "천원", precision: str | None = None, spaced: bool | None = None
+        ) -> str:
+            return (
+                ""
+                if x is None
+                else won_words(x, unit, precision or None, s.spaced if spaced is None else spaced)
+            )
+
+        def rule(name: str, **columns: str) -> Formula:
+            return Formula("=" + display_formula(name, s.digits, columns))
+
+        def chart(title: str, categories: str, values: list[str], skip_first: bool = False) -> None:
+            block = state.get("block")
+            if not block:
+                return None
+            first, last = block
+            first += 1 if skip_first else 0
+            if first > last:
+                return None
+            plan.charts.append(
+                ChartSpec(
+                    str(title),
+                    state["anchor"],
+                    (col_index(categories), first, last),
+                    tuple((col_index(v), first, last, block[0] - 1) for v in values),
+                )
+            )
+            return None
+
+        return {
+            "won": won,
+            "tri": lambda x, digits=0, suffix="": "" if x is None else tri(x, digits, suffix),
+            "rate": lambda new, base, digits=s.digits: rate_of(new, base, digits),
+            "change_word": change_word,
+            "formula": Formula,
+            "f": Formula,
+            "submitted": submitted,
+            "calc": submitted,
+            "rule": rule,
+            "chart": chart,
+            "abs": abs,
+        }
+
+    def _compiled(self, text: str, expression: bool) -> Callable[[dict[str, Any]], Any]:
+        """A callable of the variables; the two commonest shapes skip Jinja's context setup.
+
+        ``r.name`` on a dict row and a constant ``formula('…')`` are evaluated directly: a
+        block of tens of thousands of rows would otherwise spend most of its time creating
+        contexts.  Every text is checked against the template language first.
+        """
+        key = ("E:" if expression else "T:") + text
+        if key in self._cache:
+            return self._cache[key]
+        slow = self.env.compiled(text, expression)  # raises TemplateRefused
+        fn: Callable[[dict[str, Any]], Any] = slow
+        if expression and (m := _ATTR.match(text)):
+            name, attr = m.groups()
+
+            def fn(v: dict[str, Any]) -> Any:
+                obj = v.get(name)
+                return obj.get(attr) if type(obj) is dict else slow(v)
+        elif expression and (m := _CONST_FORMULA.match(text)):
+            formula = Formula(m.group(1))
+            fn = lambda v: formula  # noqa: E731
+        self._cache[key] = fn
+        return fn
+
+    def _style(self, cell: TemplateCell, bold: bool, number: bool = False) -> tuple[Any, ...]:
+        """CellWrite's style fields, in field order, for this template cell (cached)."""
+        key = (id(cell), bold, number)
+        found = self._styles.get(key)
+        if found is None:
+            style = cell.style
+            number_format = style.number_format or (AMOUNT_FORMAT if number else None)
+            number_format = self._rate_formats.get(number_format, number_format)
+            found = self._styles[key] = (
+                number_format,
+                style.bold or bold,
+                style.fill,
+                style.align,
+                style.wrap,
+                style.border,
+                style.font_size,
+            )
+        return found
+
+    def _fail(self, template: TemplateSheet, cell: TemplateCell, reason: str) -> None:
+        """One TEMPLATE finding per template cell, however many rows it repeats on."""
+        key = (template.name, cell.row, cell.col)
+        if key in self._failed:
+            return
+        self._failed.add(key)
+        source = str(cell.value)
+        self.errors.append(
+            Finding(
+                template.name,
+                cell.row,
+                cell.col,
+                "TEMPLATE",
+                "경고",
+                f"양식 셀을 채울 수 없습니다({reason}): {source[:60]}"
+                + ("…" if len(source) > 60 else ""),
+            )
+        )
+
+    def _evaluator(self, template: TemplateSheet, cell: TemplateCell) -> Callable[..., Any] | None:
+        evaluate = self._evaluators.get(id(cell))
+        if evaluate is None:
+            value = cell.value
+            if not isinstance(value, str) or ("{{" not in value and "{%" not in value):
+                return None
+            m = _EXPR.match(value.strip())
+            try:
+                evaluate = self._compiled(m["expr"], True) if m else self._compiled(value, False)
+            except TemplateRefused as exc:
+                reason = str(exc)
+
+                def evaluate(_: dict[str, Any], reason: str = reason) -> Any:
+                    raise TemplateRefused(reason)
+
+            self._evaluators[id(cell)] = evaluate
+        return evaluate
+
+    def cell(
+        self, template: TemplateSheet, cell: TemplateCell, out_row: int, variables: dict[str, Any]
+    ) -> CellWrite | None:
+        """One output cell (hot: called for every cell of every block row)."""
+        row = variables.get("r")
+        bold = type(row) is dict and bool(row.get("group") or row.get("수준") == 0)
+        evaluate = self._evaluator(template, cell)
+        if evaluate is None:
+            return CellWrite(out_row, cell.col, cell.value, False, *self._style(cell, bold))
+        try:
+            result = evaluate(variables)
+            return self._typed(cell, out_row, result, bold)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except (TemplateRefused, TemplateLimit) as exc:
+            self._fail(template, cell, str(exc))
+        except RecursionError:
+            self._fail(template, cell, "식이 너무 깊게 중첩되어 있습니다")
+        except MemoryError:
+            self._fail(template, cell, "메모리가 부족합니다")
+        except Exception as exc:  # a template is untrusted input: any error is its finding
+            self._fail(template, cell, f"{type(exc).__name__}: {str(exc)[:200]}")
+        return CellWrite(out_row, cell.col, ERROR_VALUE, False, *self._style(cell, bold))
+
+    def _typed(self, cell: TemplateCell, out_row: int, result: Any, bold: bool) -> CellWrite | None:
+        kind = type(result)
+        if kind is Formula:
+            text = result.text.replace("{row}", str(out_row + 1))
+            if not text.startswith("="):
+                text = "=" + text
+            return CellWrite(out_row, cell.col, text, True, *self._style(cell, bold))
+        if result is None or (kind is float and not math.isfinite(result)):
+            if cell.style.border:  # an empty cell of a table keeps its borders
+                return CellWrite(out_row, cell.col, None, False, *self._style(cell, bold))
+            return None
+        if kind in (int, float) or (isinstance(result, (int, float)) and kind is not bool):
+            if abs(result) >= MAX_NUMBER:
+                raise TemplateLimit("숫자가 너무 큽니다(엑셀 칸에 넣을 수 없음)")
+            return CellWrite(out_row, cell.col, result, False, *self._style(cell, bold, True))
+        text = str(result)
+        if len(text) > 32_767:
+            raise TemplateLimit("글자가 너무 깁니다(칸 하나에 32,767자까지)")
+        return CellWrite(out_row, cell.col, text, False, *self._style(cell, bold))
+
+    def sheet(self, template: TemplateSheet) -> SheetPlan:
+        plan = SheetPlan(
+            template.output,
+            col_widths=dict(template.col_widths),
+            landscape=template.landscape,
+            title_rows=template.title_rows,
+        )
+        by_row: dict[int, list[TemplateCell]] = {}
+        for cell in template.cells:
+            by_row.setdefault(cell.row, []).append(cell)
+        state: dict[str, Any] = {"block": None}
+        functions = self.functions(plan, state)
+        out_row = 0
+        for r in range(max(by_row, default=-1) + 1):
+            cells = by_row.get(r, [])
+            head = next((c for c in cells if c.col == 0 and isinstance(c.value, str)), None)
+            m = _FOR.match(head.value.strip()) if head else None
+            rest = [c for c in cells if c is not head] if m else cells
+            if m and head is not None:
+                try:
+                    found = self._compiled(m.group(2), True)(self.context)
+                    items = plain(found or [])
+                except (KeyboardInterrupt, SystemExit):
+                    raise
+                except Exception as exc:  # refused, a limit, not a list: the block is empty
+                    self._fail(template, head, f"반복 행을 펼칠 수 없습니다: {exc}")
+                    items = []
+                start = out_row
+                for item in items:
+                    variables = {**self.context, **functions, m.group(1): item, "row": out_row + 1}
+                    self._emit(plan, template, rest, out_row, variables, state)
+                    out_row += 1
+                state["block"] = (start, out_row - 1) if items else None
+                if plan.title_rows is None:
+                    plan.title_rows = (start - 1, start - 1)
+            else:
+                variables = {**self.context, **functions, "row": out_row + 1}
+                self._emit(plan, template, rest, out_row, variables, state)
+                out_row += 1
+        return plan
+
+    def _emit(
+        self,
+        plan: SheetPlan,
+        template: TemplateSheet,
+        cells: list[TemplateCell],
+        out_row: int,
+        variables: dict[str, Any],
+        state: dict[str, Any],
+    ) -> None:
+        for cell in cells:
+            state["anchor"] = (out_row, cell.col)
+            write = self.cell(template, cell, out_row, variables)
+            if write is None:
+                continue
+            plan.cells.append(write)
+            span = cell.style.span
+            if span > 1:
+                plan.merges.append((out_row, cell.col, out_row, cell.col + span - 1))
+            if cell.style.wrap and isinstance(write.value, str) and write.value:
+                # Excel does not grow a row for wrapped text written by a program: estimate
+                # the lines (a Hangul syllable is about two digit widths) and set the height.
+                width = sum(plan.col_widths.get(c, 9.0) for c in range(cell.col, cell.col + span))
+                lines = sum(
+                    math.ceil(max(len(part), 1) * 1.9 / max(width, 1.0))
+                    for part in write.value.split("\n")
+                )
+                if lines > 1:
+                    plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 15.0 * lines)
+
+
+def cell_ref(cell: TemplateCell) -> str:
+    return a1(cell.row, cell.col)

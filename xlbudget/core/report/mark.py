@@ -1,0 +1,124 @@
+"""미집행 표시: native conditional formats on the 집행현황 table, and the lines they mark.
+
+The rules are Excel formulas over the row's own 예산현액, 지출원인행위액 and 지출액 cells and the
+workbook names ``xb_threshold`` / ``xb_contract_threshold`` (설정's 미집행기준, 계약저조기준), so
+the colour follows in Excel when a number or a threshold changes, with no Python running.
+Both the formulas and the list of flagged lines come from :mod:`xlbudget.core.rules`, so
+the sheet colours exactly the lines the review lists and the sentences count.  Two styles:
+barely contracted (계약률 below 계약저조기준) and contracted but unpaid.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import rules
+from ..plan import RuleWrite
+from ..refs import col_letter
+from ..settings import Settings
+from ..tables import Table
+
+FILL_UNCONTRACTED = "F8CBAD"  # red-orange: hardly any contract, hardly any payment
+FILL_UNPAID = "FFE699"  # yellow: contracted, not yet paid
+
+
+def _env(table: Table, settings: Settings) -> dict[str, Any]:
+    frame = table.frame
+    env: dict[str, Any] = {
+        column: frame[column].to_numpy(dtype=float)
+        for column in ("예산현액", "지출액", "지출원인행위액")
+        if column in frame
+    }
+    env["미집행기준"] = settings.threshold
+    env["계약저조기준"] = settings.contract_threshold
+    return env
+
+
+def rules_for(table: Table, settings: Settings) -> list[RuleWrite]:
+    """The two rules over the table's data rows (whole rows of the table)."""
+    frame = table.frame
+    if frame.empty:
+        return []
+    first = int(frame["_row"].min())
+    last = int(frame["_row"].max())
+    refs = {name: f"${col_letter(col)}{first + 1}" for name, col in table.cols.items()}
+    digits = settings.digits
+
+    def rule(expr: rules.Expr, fill: str, stop: bool = False) -> RuleWrite:
+        formula = rules.excel(expr, refs)
+        return RuleWrite(
+            table.sheet,
+            first,
+            table.ref.first_col,
+            last,
+            table.ref.last_col,
+            formula,
+            fill,
+            stop=stop,
+        )
+
+    out = []
+    if "지출원인행위액" in table.cols:
+        out.append(rule(rules.low_contract_flag(digits), FILL_UNCONTRACTED, stop=True))
+    out.append(rule(rules.unspent_flag(digits), FILL_UNPAID))
+    return out
+
+
+def low_contract(table: Table, settings: Settings) -> np.ndarray | None:
+    """Where the barely-contracted rule holds (None when the table has no 지출원인행위액)."""
+    if "지출원인행위액" not in table.frame:
+        return None
+    return rules.evaluate(rules.low_contract_flag(settings.digits), _env(table, settings))
+
+
+def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
+    """Lines the unspent rule marks, with their figures and whether they are barely contracted."""
+    frame = table.frame
+    digits = settings.digits
+    env = _env(table, settings)
+    hit = np.flatnonzero(rules.evaluate(rules.unspent_flag(digits), env))
+    budget = env["예산현액"]
+    spent = env["지출액"]
+    rate = rules.evaluate(rules.unspent_rate(rules.BUDGET, rules.SPENT, digits), env)
+    obligated = env.get("지출원인행위액", np.full(len(frame), np.nan))
+    low = low_contract(table, settings)
+
+    def column(name: str) -> list[Any]:
+        return frame[name].to_numpy()[hit].tolist() if name in frame else [""] * len(hit)
+
+    rows = (frame["_row"].to_numpy()[hit] + 1).tolist()
+    lows = low[hit].tolist() if low is not None else [None] * len(hit)
+    return [
+        {
+            "sheet": table.sheet,
+            "row": row,
+            "department": dept,
+            "project": project,
+            "item": item,
+            "budget": _num(b),
+            "obligations": _num(o),
+            "spent": _num(s),
+            "unspent_rate": _num(r),
+            "low_contract": lo,
+        }
+        for row, dept, project, item, b, o, s, r, lo in zip(
+            rows,
+            column("담당관"),
+            column("세부사업"),
+            column("통계목"),
+            budget[hit].tolist(),
+            obligated[hit].tolist(),
+            spent[hit].tolist(),
+            rate[hit].tolist(),
+            lows,
+            strict=True,
+        )
+    ]
+
+
+def _num(value: float) -> float | int | None:
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(value) if float(value).is_integer() else float(value)

@@ -1,0 +1,141 @@
+"""The report's standard sentences, from the same figures and rules as its tables.
+
+Every rate in a sentence is the rule of :mod:`xlbudget.core.rules` at 설정's 증감율소수, and
+every count of low-execution lines is the count of the lines the conditional format
+colours (:mod:`.mark`), so a sentence never says what the tables and the sheet do not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..korean import won_words
+from ..model import Finding
+from ..numformat import tri
+from ..rates import rate
+from ..settings import Settings
+from ..tables import Table
+from .context import records, total
+
+
+def change_word(value: float | None) -> str:
+    if value is None or abs(value) < 1e-9:
+        return "동일"
+    return "증액" if value > 0 else "감액"
+
+
+def department_cuts(
+    items: list[dict[str, Any]], projects: list[dict[str, Any]]
+) -> list[tuple[str, int, float]]:
+    """(담당관, number of projects cut, total cut in 천원) in order of appearance."""
+    cuts: dict[str, list[float]] = {}
+    source = [r for r in items if r.get("수준") == 0] or [
+        {**r, "증감": (r.get("증감_기정") or 0) * 1000} for r in projects if r.get("수준") == 1
+    ]
+    for row in source:
+        change = row.get("증감")
+        if change is None and row.get("추경") is not None and row.get("기정") is not None:
+            change = row["추경"] - row["기정"]
+        if change is not None and change < 0:
+            cuts.setdefault(row.get("담당관") or "(담당관 미기재)", []).append(change)
+    return [(dept, len(v), -sum(v)) for dept, v in cuts.items()]
+
+
+def sentences(
+    tables: dict[str, Table],
+    settings: Settings,
+    findings: list[Finding],
+    flagged: list[dict[str, Any]],
+) -> dict[str, str]:
+    """The report's standard sentences, keyed by the part of the report they belong to."""
+    s = settings
+    digits = s.digits
+    office, year, round_ = s.text("소관", "○○"), s.text("회계연도", ""), s.text("회차", "")
+    summary_unit = s.text("요약단위", "백만원")
+    out: dict[str, str] = {}
+
+    def won(x: float, unit: str = summary_unit, precision: str | None = None) -> str:
+        try:
+            return won_words(x, unit, precision, s.spaced)
+        except ValueError:  # an absurd amount in the data: the check reports it, words cannot
+            return "(금액 표시 불가)"
+
+    def rate_text(new: float, base: float) -> str:
+        return f"{tri(abs(rate(new, base, digits) or 0), digits)}%"
+
+    revenue = total(records(tables.get("세입")))
+    if revenue.get("기정") is not None and revenue.get("당초") is not None:
+        added = revenue["기정"] - revenue["당초"]
+        new = revenue.get("추경")
+        tail = (
+            "기정예산과 같은 " + won(new)
+            if new is not None and new == revenue["기정"]
+            else (
+                f"기정예산 대비 {rate_text(new, revenue['기정'])} "
+                f"{change_word(new - revenue['기정'])}된 {won(new)}"
+                if new is not None
+                else "(추경 값 없음)"
+            )
+        )
+        out["세입"] = (
+            f"○ {year}년 {office} 세입 기정예산은 당초예산 {won(revenue['당초'])}에서 "
+            f"{won(abs(added))}을 {'증액' if added >= 0 else '감액'}한 "
+            f"{won(revenue['기정'])}이며, {office} 소관 {year}년도 {round_} "
+            f"추가경정세입예산은 {tail}임."
+        )
+    spend = total(records(tables.get("세출")))
+    if spend.get("기정") is not None and spend.get("추경") is not None:
+        spend_rate = rate_text(spend["추경"], spend["기정"])
+        out["세출"] = (
+            f"○ {office} 소관 {year}년도 {round_} 추가경정세출예산은 "
+            f"{won(spend['추경'])}으로 기정 예산 {won(spend['기정'])} 대비 "
+            f"{spend_rate} {change_word(spend['추경'] - spend['기정'])}"
+            f"된 수준이며, 그 내역은 다음과 같음."
+        )
+        cuts = department_cuts(records(tables.get("통계목증감")), records(tables.get("사업별증감")))
+        if cuts:
+            cut_total = sum(c for _, _, c in cuts)
+            parts = ", ".join(
+                f"{d} {n}건({won_words(c, '천원', '백만원', False)})" for d, n, c in cuts
+            )
+            out["감액내역"] = (
+                f"○ 기정 예산 대비 {spend_rate}"
+                f"({won_words(cut_total, '천원', '백만원', False)})를 감액하고자 하는 것으로, "
+                f"{parts}을 감액 편성하여 제출하였음."
+            )
+    projects = [p for p in records(tables.get("사업별증감")) if p.get("수준") != 0]
+    if projects:
+        cut = [p for p in projects if (p.get("증감_기정") or 0) < 0]
+        out["사업별"] = (
+            f"○ 주요 사업 {len(projects)}개 중 {len(cut)}개 사업이 기정 대비 감액되었으며, "
+            f"감액 합계는 {won(-sum(p['증감_기정'] for p in cut))}임."
+            if cut
+            else f"○ 주요 사업 {len(projects)}개의 증감내역은 다음과 같음."
+        )
+    execution = tables.get("집행현황")
+    if execution is not None and len(execution.frame):
+        budget = sum(r["budget"] or 0 for r in flagged)
+        balance = sum((r["budget"] or 0) - (r["spent"] or 0) for r in flagged)
+        text = (
+            f"○ {s.text('기준일')} 기준 {office} 소관 집행현황 {len(execution.frame)}건 중 "
+            f"불용률이 {s.threshold:g}% 이상인 줄은 {len(flagged)}건(예산현액 "
+            f"{won(budget, '천원', '백만원')}, 지출잔액 {won(balance, '천원', '백만원')})"
+        )
+        if "지출원인행위액" in execution.frame:
+            low = sum(bool(r.get("low_contract")) for r in flagged)
+            text += (
+                f"이며, 이 중 지출원인행위액이 예산현액의 {s.contract_threshold:g}% 미만으로 "
+                f"계약조차 저조한 줄은 {low}건임."
+            )
+        else:
+            text += "임(지출원인행위액 자료가 없어 계약 여부는 알 수 없음)."
+        out["미집행"] = text
+    counts = {k: sum(f.severity == k for f in findings) for k in ("오류", "경고", "참고")}
+    out["점검"] = (
+        f"○ 제출된 표의 합계·증감·증감율·지출잔액·불용률을 표시된 숫자의 반올림을 감안하여 "
+        f"다시 계산한 결과, 오류 {counts['오류']}건, 경고 {counts['경고']}건, "
+        f"참고 {counts['참고']}건이 있음."
+        if any(counts.values())
+        else "○ 제출된 표를 다시 계산한 결과, 반올림으로 설명되지 않는 불일치는 없음."
+    )
+    return out

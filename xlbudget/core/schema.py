@@ -1,0 +1,169 @@
+"""The workbook's input tables: sheet, Excel Table name, columns, units.
+
+One description shared by the workbook builder, the importers and the review pipeline, so a
+column renamed here is renamed everywhere.  Tables are found in a workbook by their Excel
+Table name first, then by their header texts (users may rename a table or paste a plain
+range), never by fixed addresses.  Header matching ignores spaces, so "지출 원인행위액" and
+"지출원인행위액" are the same column; ``aliases`` lists other headers that exports use.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    key: str  # seed CSV stem and the reader's key
+    sheet: str  # sheet that holds it in the bundled workbook
+    table: str  # Excel Table (ListObject) name, ASCII for portability
+    title: str  # caption printed above the table, as in the report
+    unit: str  # unit of its amounts ("" when none)
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    numeric: tuple[str, ...] = ()
+    rates: tuple[str, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+_SUMMARY_NUM = ("당초", "기정", "추경", "증감_당초", "증감_기정")
+_SUMMARY_RATES = ("증감율_당초", "증감율_기정")
+_SUMMARY_ALIASES = {
+    "증감율_당초": ("증감률_당초", "증감율(당초)", "증감률(당초)"),
+    "증감율_기정": ("증감률_기정", "증감율(기정)", "증감률(기정)"),
+    "증감_당초": ("증감(당초)",),
+    "증감_기정": ("증감(기정)",),
+    "추경": ("추경예산", "추경예산안", "추경예산(안)"),
+    "기정": ("기정예산",),
+    "당초": ("당초예산",),
+}
+
+TABLES: dict[str, TableSpec] = {
+    spec.key: spec
+    for spec in (
+        TableSpec(
+            "세입",
+            "세입",
+            "tbl_revenue",
+            "〈추경예산안 세입 규모〉",
+            "백만원",
+            ("수준", "구분", "세부", *_SUMMARY_NUM, *_SUMMARY_RATES),
+            ("수준", "구분", "당초", "기정", "추경"),
+            _SUMMARY_NUM,
+            _SUMMARY_RATES,
+            _SUMMARY_ALIASES,
+        ),
+        TableSpec(
+            "세출",
+            "세출",
+            "tbl_expenditure",
+            "〈추경예산안 세출 규모〉",
+            "백만원",
+            ("수준", "구분", "회계", "세부", *_SUMMARY_NUM, *_SUMMARY_RATES),
+            ("수준", "세부", "당초", "기정", "추경"),
+            _SUMMARY_NUM,
+            _SUMMARY_RATES,
+            _SUMMARY_ALIASES,
+        ),
+        TableSpec(
+            "사업별증감",
+            "사업별증감",
+            "tbl_projects",
+            "○ 추가경정예산 주요 사업별 예산 증감내역",
+            "백만원",
+            ("수준", "담당관", "세부사업", *_SUMMARY_NUM, *_SUMMARY_RATES),
+            ("수준", "세부사업", "기정", "추경"),
+            _SUMMARY_NUM,
+            _SUMMARY_RATES,
+            {**_SUMMARY_ALIASES, "세부사업": ("세부사업명", "사업명", "세부사업별")},
+        ),
+        TableSpec(
+            "통계목증감",
+            "통계목증감",
+            "tbl_items",
+            "〈사업별 예산과목 증감내역〉",
+            "천원",
+            (
+                "수준",
+                "담당관",
+                "세부사업",
+                "통계목",
+                "기정",
+                "추경",
+                "증감",
+                "산출내역",
+                "증감사유",
+            ),
+            ("수준", "세부사업", "통계목", "기정", "추경"),
+            ("기정", "추경", "증감"),
+            (),
+            {"세부사업": ("세부사업명", "사업명"), "통계목": ("예산과목", "과목구분")},
+        ),
+        TableSpec(
+            "집행현황",
+            "집행현황",
+            "tbl_execution",
+            "〈70%이상 미집행사업 현황〉",
+            "천원",
+            (
+                "담당관",
+                "세부사업",
+                "통계목",
+                "예산현액",
+                "지출원인행위액",
+                "지출액",
+                "지출잔액",
+                "불용률",
+            ),
+            ("세부사업", "통계목", "예산현액", "지출액"),
+            ("예산현액", "지출원인행위액", "지출액", "지출잔액"),
+            ("불용률",),
+            {
+                "담당관": ("부서", "부서명", "담당부서"),
+                "세부사업": ("세부사업명", "사업명"),
+                "통계목": ("통계목명", "예산과목"),
+                "예산현액": ("예산현액(가)",),
+                "지출원인행위액": ("원인행위액", "지출원인행위"),
+                "지출액": ("지출액(나)", "집행액"),
+                "지출잔액": ("지출잔액(다)", "잔액"),
+                "불용률": ("미집행률", "불용률(다/가)"),
+            },
+        ),
+        TableSpec(
+            "정보화사업",
+            "정보화사업",
+            "tbl_it_projects",
+            "붙임 1 정보화사업 목록",
+            "천원",
+            ("사업명", "사업기간", "사업예산"),
+            ("사업명", "사업예산"),
+            ("사업예산",),
+        ),
+        TableSpec(
+            "설정",
+            "설정",
+            "tbl_settings",
+            "검토 설정",
+            "",
+            ("항목", "값", "설명"),
+            ("항목", "값"),
+        ),
+    )
+}
+
+#: Sheets the review pipeline generates (it owns them entirely) and their templates.
+REVIEW_PREFIX = "검토_"
+TEMPLATE_PREFIX = "양식_"
+FUNCTION_SHEET = "함수예시"
+XLWINGS_CONF_SHEET = "xlwings.conf"
+#: Sheets xlbudget writes or ships, never read as input tables (their headers look alike).
+GENERATED_PREFIXES = (TEMPLATE_PREFIX, REVIEW_PREFIX, FUNCTION_SHEET)
+
+
+def normalize_header(text: object) -> str:
+    """Header text as compared: Unicode-normalised (NFKC: "예산현액（가）" = "예산현액(가)"),
+    without spaces or line breaks ("지출 원인행위액" = "지출원인행위액")."""
+    if text is None:
+        return ""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split())

@@ -1,0 +1,54 @@
+"""The seed report's tables, as shipped with the package (xlbudget/data/seed/*.csv).
+
+"Seed" always means the seed report (../shared/seed), the real review this project was made
+from; random draws elsewhere take a ``random_state``.
+
+They are the default data of the bundled workbook and the first test oracle.  The CSVs keep
+the report exactly as printed, errors included (see data/seed/README.md).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pandas as pd
+
+#: Seed tables in the order the workbook shows them: file stem → unit of its amounts.
+UNITS: dict[str, str] = {
+    "세입": "백만원",
+    "세출": "백만원",
+    "사업별증감": "백만원",
+    "통계목증감": "천원",
+    "집행현황": "천원",
+    "정보화사업": "천원",
+    "설정": "",
+}
+_TEXT_COLUMNS = {"수준"}
+
+
+def load(name: str) -> pd.DataFrame:
+    """One seed table; numbers as floats (NaN for printed blanks), labels as text."""
+    if name not in UNITS:
+        raise KeyError(f"seed table {name!r} unknown; known: {', '.join(UNITS)}")
+    path = resources.files("xlbudget") / "data" / "seed" / f"{name}.csv"
+    with path.open("r", encoding="utf-8") as fh:
+        frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    for column in frame.columns:
+        values = frame[column]
+        numeric = pd.to_numeric(values.replace("", None), errors="coerce")
+        if (
+            column not in _TEXT_COLUMNS
+            and name != "설정"
+            and (numeric.notna() | (values == "")).all()
+            and numeric.notna().any()
+        ):
+            frame[column] = numeric.astype(float)
+    if "수준" in frame.columns:
+        frame["수준"] = frame["수준"].astype(int)
+    return frame
+
+
+def settings() -> dict[str, str]:
+    """The 설정 table as {항목: 값}."""
+    frame = load("설정")
+    return dict(zip(frame["항목"], frame["값"], strict=True))

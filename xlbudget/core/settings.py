@@ -1,0 +1,230 @@
+"""설정: every setting xlbudget reads, its default, and how Excel reads the same value.
+
+This is the one place for thresholds and their defaults.  A setting's value comes from the
+workbook's 설정 table (항목 / 값); a missing table or row gives the default, and a value that
+cannot be read gives the default *and* a finding naming its cell, never a silent guess.
+
+A percent setting (미집행기준, 계약저조기준) is also read by Excel: the conditional formats
+compare against a defined name (``xb_threshold``).  Python and Excel must read the cell the
+same way, or the review lists lines the sheet does not colour.  Both therefore follow one
+rule, written twice here side by side: a number is itself; text is trimmed, every "%" is
+dropped, and a plain decimal ("70", "70.5") is its value; anything else is the default.
+Excel's form is ``IFERROR(VALUE(SUBSTITUTE(TRIM(cell),"%","")),default)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from .korean import UNITS
+from .model import BookData, Finding
+from .refs import a1, quote_sheet
+from .schema import TABLES
+from .tables import locate, read_table
+
+Kind = Literal["text", "date", "unit", "percent", "digits", "flag"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # the 항목 text in 설정
+    default: Any
+    kind: Kind
+    description: str
+    name: str | None = None  # the workbook's defined name for it (ASCII, valid in every Excel)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("소관", "", "text", "검토 대상 실·국(소관 부서)"),
+    Setting("회계연도", "", "text", "예산의 회계연도"),
+    Setting("회차", "", "text", "검토 대상 예산안의 회차"),
+    Setting("기준일", "", "date", "집행현황(예산현액·지출액) 기준일"),
+    Setting("금액단위", "천원", "unit", "세부 표(통계목·집행현황·정보화사업)의 금액 단위"),
+    Setting("요약단위", "백만원", "unit", "요약 표(세입·세출·사업별 증감)의 금액 단위"),
+    Setting(
+        "미집행기준",
+        70,
+        "percent",
+        "불용률이 이 값(%) 이상인 통계목을 미집행사업으로 표시",
+        "xb_threshold",
+    ),
+    Setting(
+        "계약저조기준",
+        30,
+        "percent",
+        "지출원인행위액이 예산현액의 이 값(%) 미만이면 계약도 저조한 줄로 따로 표시",
+        "xb_contract_threshold",
+    ),
+    Setting("금액띄어쓰기", True, "flag", "문장 속 금액을 단위마다 띄어 씀(예: 3억 5천 9백만원)"),
+    Setting("증감율소수", 1, "digits", "증감율·불용률의 소수 자릿수(반올림, ROUND 방식)"),
+)
+SETTING: dict[str, Setting] = {s.key: s for s in SETTINGS}
+#: Settings that conditional formats refer to by a defined name.
+NAMED: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.name)
+MAX_DIGITS = 6
+
+_PLAIN_DECIMAL = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_YES = frozenset({"예", "true", "1", "y", "yes", "참"})
+_NO = frozenset({"아니오", "아니요", "false", "0", "n", "no", "거짓"})
+
+
+def percent_value(value: Any) -> Decimal | None:
+    """A percent setting as Excel's ``VALUE(SUBSTITUTE(TRIM(v),"%",""))`` reads it; None if
+    Excel would answer an error (then both sides use the default)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    text = " ".join(str(value).split()).replace("%", "").strip()
+    if not _PLAIN_DECIMAL.match(text):
+        return None
+    return Decimal(text)
+
+
+def percent_formula(cell_ref: str, default: Any) -> str:
+    """Excel's side of :func:`percent_value` for the cell ``cell_ref`` (a defined name body)."""
+    return f'IFERROR(VALUE(SUBSTITUTE(TRIM({cell_ref}),"%","")),{default})'
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The 설정 values as read, where each came from, and what could not be read."""
+
+    values: dict[str, Any] = field(default_factory=dict)  # 항목 → raw cell value
+    cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # → (sheet, row, col)
+    findings: tuple[Finding, ...] = ()
+
+    def _finding(self, key: str, message: str) -> Finding:
+        sheet, row, col = self.cells.get(key, ("설정", None, None))
+        return Finding(sheet, row, col, "SETTING", "경고", message)
+
+    def percent(self, key: str) -> float:
+        value = percent_value(self.values.get(key))
+        return float(SETTING[key].default if value is None else value)
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.values.get(key)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return f"{value.year}. {value.month}. {value.day}."
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return default
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value).strip()
+
+    def flag(self, key: str) -> bool:
+        text = self.text(key).lower()
+        if text in _YES:
+            return True
+        if text in _NO:
+            return False
+        return bool(SETTING[key].default)
+
+    @property
+    def threshold(self) -> float:
+        """미집행기준 (percent): lines with 불용률 at or above it are low-execution lines."""
+        return self.percent("미집행기준")
+
+    @property
+    def contract_threshold(self) -> float:
+        """계약저조기준 (percent): obligations below it mark a line as hardly contracted."""
+        return self.percent("계약저조기준")
+
+    @property
+    def digits(self) -> int:
+        """Decimals of rates, 0–6; anything else falls back to the report's 1."""
+        value = percent_value(self.values.get("증감율소수"))
+        if value is None or value != value.to_integral_value() or not 0 <= value <= MAX_DIGITS:
+            return int(SETTING["증감율소수"].default)
+        return int(value)
+
+    @property
+    def spaced(self) -> bool:
+        return self.flag("금액띄어쓰기")
+
+    def name_formula(self, setting: Setting) -> str:
+        """The body of the defined name ``setting.name``: Excel's reading of the same cell."""
+        cell = self.cells.get(setting.key)
+        if cell is None:
+            return _number(self.percent(setting.key))
+        sheet, row, col = cell
+        ref = f"{quote_sheet(sheet)}!{a1(row, col, absolute=True)}"
+        return percent_formula(ref, setting.default)
+
+    def names(self) -> dict[str, str]:
+        """Every defined name the conditional formats use, with its body."""
+        return {s.name: self.name_formula(s) for s in NAMED if s.name}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def check_values(values: dict[str, Any], cells: dict[str, tuple[str, int, int]]) -> list[Finding]:
+    """A finding for every value that cannot be read as its kind (the default is used)."""
+    found = []
+    draft = Settings(values, cells)
+    for key, raw in values.items():
+        setting = SETTING.get(key)
+        if setting is None or raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        problem = None
+        if setting.kind == "percent" and percent_value(raw) is None:
+            problem = "숫자(예: 70 또는 70%)가 아닙니다"
+        elif setting.kind == "digits" and draft.digits != percent_value(raw):
+            problem = f"0~{MAX_DIGITS} 사이의 정수가 아닙니다"
+        elif setting.kind == "flag" and draft.text(key).lower() not in _YES | _NO:
+            problem = "예/아니오가 아닙니다"
+        elif setting.kind == "unit":
+            if draft.text(key).replace(" ", "") not in UNITS:
+                problem = f"알 수 없는 단위입니다(가능: {', '.join(UNITS)})"
+        if problem:
+            found.append(
+                draft._finding(
+                    key,
+                    f"설정 '{key}'의 값 {raw!r}: {problem}. 기본값 {setting.default}을(를) "
+                    f"사용했습니다.",
+                )
+            )
+    return found
+
+
+def read_settings(book: BookData, findings: list[Finding]) -> Settings:
+    """The 설정 table of ``book``; defaults when it is absent (with a note saying so)."""
+    spec = TABLES["설정"]
+    if locate(book, spec) is None:
+        findings.append(
+            Finding(
+                spec.sheet,
+                None,
+                None,
+                "NO_SETTINGS",
+                "참고",
+                "설정 표가 없어 기본값(미집행기준 70%, 계약저조기준 30%, 소수 1자리)을 "
+                "사용했습니다.",
+            )
+        )
+        return Settings()
+    table = read_table(book, spec.key, findings)
+    rows = book.sheets[table.sheet]
+    value_col = table.cols["값"]
+    values: dict[str, Any] = {}
+    cells: dict[str, tuple[str, int, int]] = {}
+    for i, key in enumerate(table.frame["항목"]):
+        if not key:
+            continue
+        r = int(table.frame["_row"].iat[i])
+        row = rows[r] if r < len(rows) else []
+        values[key] = row[value_col] if value_col < len(row) else None
+        cells[key] = (table.sheet, r, value_col)
+    problems = check_values(values, cells)
+    findings.extend(problems)
+    return Settings(values, cells, tuple(problems))

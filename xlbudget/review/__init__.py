@@ -1,1 +1,0 @@
-"""The review pipeline: read the input tables, check, mark and fill, as a plan of writes."""
