@@ -1,14 +1,17 @@
-"""Benchmark: ``xlbudget review`` on 10,000 / 30,000 / 100,000 execution lines.
+"""Benchmark: ``xlbudget review`` on the bundled workbook and on 10,000–100,000 lines.
 
 Baseline, measured in the same run on the same file: the floor of merely loading and saving
-the workbook with openpyxl (``load_workbook(keep_vba=True)`` + ``save``).  Every measurement
-runs in a fresh Python process (so imports and memory are comparable) and reports wall time,
-CPU time and peak memory (max RSS); figures are medians of ``--repeat`` runs, reported as
-ratios against the baseline.  Synthetic workbooks come from ``xlbudget sample`` and are cached
-in ``--cache`` (the 100,000-line one takes about half a minute to write).
+the workbook with openpyxl (``load_workbook(keep_vba=True)`` + ``save``).  With ``--before
+PATH`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/before HEAD~1``) that
+checkout's review runs on the same files too, so a change is measured against what it
+replaced in one run.  Every measurement runs in a fresh Python process (imports and memory
+comparable) and reports wall time, CPU time and peak memory (max RSS); figures are medians
+of ``--repeat`` runs, reported as ratios against the floor.  Synthetic workbooks come from
+``xlbudget sample`` (of ``--sample-from``, default this checkout) and are cached in
+``--cache``; ``seed`` in ``--lines`` is the bundled workbook (61 lines).
 
-    python benchmarks/bench_review.py --out benchmarks/results/review.txt \
-        --plot docs/img/perf_review.png
+    python benchmarks/bench_review.py --lines seed,10000,100000 --before /tmp/before \
+        --out benchmarks/results/review.txt --plot docs/img/perf_review.png
 """
 
 from __future__ import annotations
@@ -28,19 +31,26 @@ REPO = Path(__file__).resolve().parents[1]
 CHILD = r"""
 import json, resource, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
-mode, src, out = sys.argv[1], sys.argv[2], sys.argv[3]
+mode, src, out, checkout = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 if mode == "floor":
     import openpyxl
     wb = openpyxl.load_workbook(src, keep_vba=True)
     wb.save(out)
 else:
+    sys.path.insert(0, checkout)
     from pathlib import Path
-    from xlbudget.app.review import review_file
-    kwargs = {} if mode == "review" else {"engine": mode.split(":", 1)[1]}
-    review_file(Path(src), Path(out), **kwargs)
+    try:
+        from xlbudget.app.review import review_file
+    except ImportError:  # a checkout from before the app layer
+        from xlbudget.review.files import review_file
+    assert Path(sys.modules["xlbudget"].__file__).resolve().is_relative_to(Path(checkout))
+    review_file(Path(src), Path(out))
 print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+#: Checkouts from before lxml was a dependency write workbooks only without openpyxl's lxml
+#: serializer (their text-edited package writer cannot read lxml's namespace placement).
+OLD_ENV = {"OPENPYXL_LXML": "False"}
 
 
 def machine() -> str:
@@ -59,41 +69,39 @@ def machine() -> str:
     )
 
 
-def sample(lines: int, cache: Path) -> Path:
-    path = cache / f"sample_{lines}.xlsm"
+def _env(checkout: Path) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(checkout))
+    if not (checkout / "xlbudget" / "app").is_dir():
+        env.update(OLD_ENV)
+    return env
+
+
+def sample(lines: str, cache: Path, checkout: Path) -> Path:
+    """The workbook of ``lines`` lines (``seed``: the bundled one), written by ``checkout``."""
+    if lines == "seed":
+        return checkout / "workbook" / "budget_review.xlsm"
+    path = cache / f"sample_{lines}_{checkout.name}.xlsm"
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "xlbudget",
-                "sample",
-                "--lines",
-                str(lines),
-                "-o",
-                str(path),
-                "--seed",
-                "1",
-                "-q",
-            ],
-            check=True,
-            cwd=REPO,
-        )
+        new = (checkout / "xlbudget" / "app").is_dir()
+        random = ["--random-state", "1"] if new else ["--seed", "1"]
+        command = [sys.executable, "-m", "xlbudget", "sample", "--lines", lines, "-o", str(path)]
+        subprocess.run([*command, *random, "-q"], check=True, cwd=checkout, env=_env(checkout))
     return path
 
 
-def measure(mode: str, src: Path, repeat: int) -> dict[str, float]:
+def measure(mode: str, src: Path, repeat: int, checkout: Path) -> dict[str, float]:
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeat):
             out = Path(tmp) / f"out{i}{src.suffix}"
             done = subprocess.run(
-                [sys.executable, "-c", CHILD, mode, str(src), str(out)],
+                [sys.executable, "-c", CHILD, mode, str(src), str(out), str(checkout)],
                 check=True,
                 capture_output=True,
                 text=True,
-                cwd=REPO,
+                cwd=checkout,
+                env=_env(checkout),
             )
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
@@ -101,18 +109,19 @@ def measure(mode: str, src: Path, repeat: int) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", default="10000,30000,100000")
+    parser.add_argument("--lines", default="seed,10000,30000,100000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="an earlier checkout to measure too")
     parser.add_argument(
-        "--modes",
-        default="review",
-        help="comma list: review (default engine), engine:package, engine:openpyxl",
+        "--sample-from", type=Path, default=REPO, help="the checkout that writes the samples"
     )
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "xlb-bench")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--plot", type=Path)
     args = parser.parse_args()
-    modes = args.modes.split(",")
+    modes = {"review": REPO}
+    if args.before:
+        modes = {"before": args.before.resolve(), **modes}
     rows = []
     lines_out = [f"machine: {machine()}", f"repeat: {args.repeat} (median)", ""]
     header = (
@@ -120,15 +129,17 @@ def main() -> int:
         f"{'× floor time':>13} {'× floor mem':>12}"
     )
     lines_out.append(header)
-    for n in [int(x) for x in args.lines.split(",")]:
-        src = sample(n, args.cache)
-        floor = measure("floor", src, args.repeat)
+    if args.before:
+        lines_out.insert(2, f"before: {args.before}")
+    for n in args.lines.split(","):
+        src = sample(n, args.cache, args.sample_from.resolve())
+        floor = measure("floor", src, args.repeat, REPO)
         lines_out.append(
             f"{n:>8} {'openpyxl floor':<16} {floor['wall']:>8.2f} "
             f"{floor['cpu']:>8.2f} {floor['rss_mb']:>8.0f} {1:>13.2f} {1:>12.2f}"
         )
-        for mode in modes:
-            got = measure(mode, src, args.repeat)
+        for mode, checkout in modes.items():
+            got = measure(mode, src, args.repeat, checkout)
             rows.append(
                 {
                     "lines": n,
@@ -160,6 +171,9 @@ def plot(rows: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4))
+    rows = [r for r in rows if r["lines"] != "seed"]
+    for r in rows:
+        r["lines"] = int(r["lines"])
     lines = sorted({r["lines"] for r in rows})
     floor = {r["lines"]: r["floor_wall"] for r in rows}
     ax.plot(lines, [floor[n] for n in lines], "k--o", label="openpyxl load+save (floor)")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from .core.schema import TITLE
+
 #: Ribbon button id → action name (the ids of workbook/src/customUI14.xml).
 ACTIONS: dict[str, str] = {
     "xbFill": "fill",
@@ -24,7 +26,6 @@ UDF_MODULES = "xlbudget.udfs"
 #: Only modules of this package are imported from the workbook's "UDF Modules" entry: the
 #: entry travels with the file, and importing a module runs its code.
 UDF_PACKAGE = "xlbudget"
-TITLE = "예산검토"
 HELP_TEXT = (
     "예산검토 탭 사용법\n"
     "1. 세입·세출·사업별증감·통계목증감·집행현황 시트의 표에 제출 자료를 붙여 넣습니다"

@@ -27,6 +27,7 @@ from .core.errors import CellError
 from .core.korean import unit_factor, won_words_array
 from .core.numformat import tri_array
 from .core.rates import change_array, exec_rate_array, rate_array, unspent_rate_array
+from .core.settings import DEFAULT_DIGITS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,31 +98,21 @@ def XB_DIFF(new: Any, base: Any) -> Any:
 
 
 @udf
-def XB_RATE(new: Any, base: Any, digits: Any = 1) -> Any:
+def XB_RATE(new: Any, base: Any, digits: Any = DEFAULT_DIGITS) -> Any:
     """증감율(%): (new − base) / base × 100, 반올림; 기준이 0·빈칸이면 빈칸 | rate of change."""
-    return cells(
-        lambda n, b: rate_array(n, b, ca.int_option(digits, "digits", default=1)), new, base
-    )
+    return cells(lambda n, b: rate_array(n, b, _digits(digits)), new, base)
 
 
 @udf
-def XB_UNSPENT(budget: Any, spent: Any, digits: Any = 1) -> Any:
+def XB_UNSPENT(budget: Any, spent: Any, digits: Any = DEFAULT_DIGITS) -> Any:
     """불용률(%): (예산현액 − 지출액) / 예산현액 × 100 | unspent rate in percent."""
-    return cells(
-        lambda b, s: unspent_rate_array(b, s, ca.int_option(digits, "digits", default=1)),
-        budget,
-        spent,
-    )
+    return cells(lambda b, s: unspent_rate_array(b, s, _digits(digits)), budget, spent)
 
 
 @udf
-def XB_EXEC(budget: Any, spent: Any, digits: Any = 1) -> Any:
+def XB_EXEC(budget: Any, spent: Any, digits: Any = DEFAULT_DIGITS) -> Any:
     """집행률(%): 지출액 / 예산현액 × 100 | execution rate in percent."""
-    return cells(
-        lambda b, s: exec_rate_array(b, s, ca.int_option(digits, "digits", default=1)),
-        budget,
-        spent,
-    )
+    return cells(lambda b, s: exec_rate_array(b, s, _digits(digits)), budget, spent)
 
 
 @udf
@@ -139,6 +130,11 @@ def XB_WON(amount: Any, unit: Any = "천원", precision: Any = "", spaced: Any =
 def XB_TRI(value: Any, digits: Any = 0) -> Any:
     """음수를 △로 표시한 문자열: -594 → △594 | the number as text with △ for negatives."""
     return cells(lambda v: tri_array(v, ca.int_option(digits, "digits", default=0)), value)
+
+
+def _digits(value: Any) -> int:
+    """The decimals option of a rate (blank: the report's default)."""
+    return ca.int_option(value, "digits", default=DEFAULT_DIGITS)
 
 
 def _unit(name: Any) -> str:

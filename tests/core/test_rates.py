@@ -12,9 +12,6 @@ from hypothesis import strategies as st
 
 from xlbudget.core import seed
 from xlbudget.core.rates import (
-    EXEC_LABEL,
-    UNSPENT_ALIASES,
-    UNSPENT_LABEL,
     change,
     change_array,
     exec_rate,
@@ -25,6 +22,7 @@ from xlbudget.core.rates import (
     unspent_rate,
     unspent_rate_array,
 )
+from xlbudget.core.schema import TABLES
 
 
 def vec(fn, *columns, **kw):
@@ -81,11 +79,10 @@ def test_unspent_and_exec_rates() -> None:
     assert exec_rate(1800, None) == Decimal(0)
 
 
-def test_labels_follow_the_seed() -> None:
-    columns = list(seed.load("집행현황").columns)
-    assert UNSPENT_LABEL in columns and UNSPENT_LABEL in UNSPENT_ALIASES
-    assert "미집행률" in UNSPENT_ALIASES
-    assert EXEC_LABEL == "집행률"
+def test_unspent_rate_is_read_under_both_names() -> None:
+    spec = TABLES["집행현황"]
+    assert "불용률" in seed.load("집행현황").columns and "불용률" in spec.columns
+    assert "미집행률" in spec.aliases["불용률"]
 
 
 money = st.integers(-(10**12), 10**12)

@@ -119,5 +119,5 @@ def test_macro_workbook_to_xlsx_is_refused(
         ["review", str(src), "-o", str(tmp_path / "b.csv"), "-q"],
         tmp_path,
         capsys,
-        ".xlsx 또는 .xlsm",
+        ".xlsx, .xlsm, .xltx, .xltm 중 하나",
     )

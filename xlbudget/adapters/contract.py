@@ -4,7 +4,8 @@ The engine (:mod:`xlbudget.core.engine`) knows neither files nor Excel; it takes
 ``BookData`` an adapter reads and returns a ``Plan`` that the same adapter applies.  Two
 adapters keep this contract: :class:`xlbudget.adapters.xlsx.XlsxFile` (a workbook file,
 any OS) and :class:`xlbudget.adapters.live.LiveBook` (the workbook open in Excel, through
-xlwings).  The pipelines in :mod:`xlbudget.app` are written against this Protocol only.
+xlwings).  The review pipeline (:func:`xlbudget.app.pipeline.run_steps`) is written
+against this Protocol only; the file and ribbon entry points choose the adapter.
 """
 
 from __future__ import annotations

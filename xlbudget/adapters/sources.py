@@ -18,18 +18,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..core.errors import InputError
+from ..core.errors import InputError, UnsafeFileError
 from ..core.importing.model import ROW_COL, SOURCE_COL, ImportInputError
 from ..core.schema import TableSpec
 from ..core.tables import header_map
 
 Progress = Callable[[str], None]
 
-#: Workbook suffixes vetted by :func:`xlbudget.safety.vet` before calamine opens them.
-VETTED_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 #: The fields of a 지방재정365 세부사업별 세출현황 record we use.
 LOFIN_FIELDS = ("dbizCd", "dbizNm", "acntDvNm", "fldNm", "partNm", "bdgCashAmt", "epAmt", "cplAmt")
+
+
+#: Exports read as text tables, and those read as spreadsheets (through calamine).
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods")
 
 
 def _quiet(_: str) -> None:
@@ -127,16 +130,24 @@ def read_lofin365(sources: Sequence[Path], progress: Progress = _quiet) -> Lofin
 
 
 def vet_workbook(path: Path) -> None:
-    """Refuse a hostile or damaged workbook before a parser sees it (see ``xlbudget.safety``).
+    """Refuse a hostile or damaged file before calamine sees it (see :mod:`.xlsx.safety`).
 
     calamine is native code: one value in XFD1048576 makes it allocate a grid of 17 billion
-    cells and abort the process, which no ``except`` catches; zip bombs and DTD parts are
-    refused here too.
+    cells and abort the process, which no ``except`` catches.  An OOXML workbook gets every
+    check (zip bomb, DTD, grid size); an .xlsb or .ods (zips too) the zip checks; every
+    file the size limit.
     """
-    from .xlsx.package import Package
+    from .xlsx import safety
+    from .xlsx.package import WORKBOOK_SUFFIXES, Package
 
     try:
-        Package.open(path)  # every check, the grid sizes included
+        if path.suffix.lower() in WORKBOOK_SUFFIXES:
+            Package.open(path)  # every check, the grid sizes included
+        elif path.stat().st_size > safety.MAX_TOTAL_BYTES:
+            raise UnsafeFileError(f"'{path.name}'이(가) 너무 큽니다(최대 500 MB): {path}")
+        elif path.suffix.lower() in (".xlsb", ".ods"):
+            with safety.open_zip(path) as archive:
+                safety.check_archive(archive, path)
     except InputError as exc:
         raise ImportInputError(str(exc)) from None
 
@@ -144,8 +155,7 @@ def vet_workbook(path: Path) -> None:
 def _rows_from_calamine(path: Path, sheet: str | int | None) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
 
-    if path.suffix.lower() in VETTED_SUFFIXES:
-        vet_workbook(path)
+    vet_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         if sheet is None:
@@ -161,8 +171,10 @@ def _rows_from_calamine(path: Path, sheet: str | int | None) -> list[list[Any]]:
         return data.to_python(skip_empty_area=False)
     except ImportInputError:
         raise
-    except Exception as exc:  # calamine raises its own error types for broken files
-        raise ImportInputError(f"엑셀 파일을 읽을 수 없습니다: {path} ({exc})") from exc
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException as exc:  # calamine's own errors, and its Rust panics
+        raise ImportInputError(f"엑셀 파일을 읽을 수 없습니다: {path} ({exc})") from None
 
 
 def _rows_from_csv(path: Path, encoding: str | None, delimiter: str | None) -> list[list[Any]]:
@@ -199,7 +211,7 @@ def read_rows(
     """All cell values of a CSV/TSV or a workbook's sheet, as found (text stays text)."""
     if not path.is_file():
         raise ImportInputError(f"파일을 찾을 수 없습니다: {path}")
-    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+    if path.suffix.lower() in TEXT_SUFFIXES:
         return _rows_from_csv(path, encoding, delimiter)
     return _rows_from_calamine(path, sheet)
 

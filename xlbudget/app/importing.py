@@ -26,26 +26,18 @@ from ..core.importing import presets
 from ..core.importing.convert import low_execution, tidy, totals
 from ..core.importing.model import ImportInputError, ImportResult
 from ..core.importing.presets import Mapped
-from ..core.model import BookData, Finding, TableRef
+from ..core.model import BookData, TableRef
 from ..core.schema import TABLES, TableSpec
-from ..core.settings import SETTING, read_settings
-from ..core.tables import find_header_row, header_map, locate
+from ..core.settings import DEFAULT_DIGITS, SETTING, read_settings
+from ..core.tables import find_header_row, locate, required_groups, table_columns
+from .paths import bundled_workbook
 
 Progress = Callable[[str], None]
 FORMATS = ("auto", "lofin365", "openfiscal", "generic")
-WORKBOOK_NAME = Path("workbook") / "budget_review.xlsm"
 
 
 def _quiet(_: str) -> None:
     return None
-
-
-def default_workbook() -> Path:
-    """``workbook/budget_review.xlsm`` of the current folder, else of the source checkout."""
-    here = Path.cwd() / WORKBOOK_NAME
-    if here.is_file():
-        return here
-    return Path(__file__).resolve().parents[2] / WORKBOOK_NAME
 
 
 def default_output(workbook: Path) -> Path:
@@ -59,7 +51,7 @@ def detect_format(paths: Sequence[Path], config: Path | None = None) -> str:
     first = paths[0]
     if first.is_dir() or first.suffix.lower() == ".json":
         return "lofin365"
-    if first.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"):
+    if first.suffix.lower() in sources.SHEET_SUFFIXES:
         rows = sources.read_rows(first)
         if (
             find_header_row(rows, [[presets.OPENFISCAL_NAME], [presets.OPENFISCAL_FINAL]])
@@ -81,8 +73,10 @@ def map_source(
     group_by: str = "auto",
     regions: Path | None = None,
     progress: Progress = _quiet,
+    digits: int = DEFAULT_DIGITS,
 ) -> Mapped:
-    """Read ``paths`` and map them onto one table (no workbook involved)."""
+    """Read ``paths`` and map them onto one table (no workbook involved); derived rates get
+    ``digits`` decimals (the target workbook's 증감율소수)."""
     paths = [Path(p) for p in paths]
     if not paths:
         raise ImportInputError("가져올 파일을 지정하세요.")
@@ -97,7 +91,7 @@ def map_source(
             raise _empty(f"{names} ('projects' 목록이 비어 있음)")
         region_file = regions or sources.find_regions(read.files)
         mapped = presets.lofin365(
-            read.frame, sources.read_regions(region_file), table or "집행현황", group_by
+            read.frame, sources.read_regions(region_file), table or "집행현황", group_by, digits
         )
         if read.empty_files:
             mapped.notes.append("빈 파일: " + ", ".join(p.name for p in read.empty_files))
@@ -120,7 +114,7 @@ def map_source(
         raw = sources.frame_from_rows(rows, header, path.name)
         if raw.empty:
             raise _empty(path.name)
-        return presets.openfiscal(raw, table or "사업별증감")
+        return presets.openfiscal(raw, table or "사업별증감", digits)
     cfg = sources.read_config(config) if config is not None else sources.MappingConfig()
     key = table or cfg.table or "집행현황"
     if key not in TABLES:
@@ -133,7 +127,7 @@ def map_source(
             raise ImportInputError(f"header_row {cfg.header_row}행이 없습니다: {path.name}")
     else:
         wanted = [[h] for h in cfg.columns.values()] or [
-            [c, *spec.aliases.get(c, ())] for c in spec.required if c != "수준"
+            group for group in required_groups(spec) if group[0] != "수준"
         ]
         header = find_header_row(rows, wanted)
         if header is None:
@@ -145,7 +139,7 @@ def map_source(
     if raw.empty:
         raise _empty(path.name)
     columns = dict(cfg.columns) or sources.auto_columns(list(raw.columns), spec)
-    return presets.generic(raw, spec, columns, cfg.constants, cfg.unit)
+    return presets.generic(raw, spec, columns, cfg.constants, cfg.unit, digits)
 
 
 def import_source(
@@ -161,7 +155,7 @@ def import_source(
     progress: Progress = _quiet,
 ) -> ImportResult:
     """Import ``paths`` into ``workbook``'s table and save the result (see module docstring)."""
-    workbook = Path(workbook) if workbook is not None else default_workbook()
+    workbook = Path(workbook) if workbook is not None else bundled_workbook()
     if in_place and out is not None:
         raise ImportInputError(
             f"--in-place와 -o는 함께 쓸 수 없습니다: --in-place는 {workbook.name}을(를) 직접 "
@@ -181,16 +175,16 @@ def import_source(
         raise ImportInputError(
             f"출력 파일 확장자({target.suffix})가 통합문서({workbook.suffix})와 다릅니다."
         )
-    mapped = map_source(paths, fmt, table, config, group_by, regions, progress)
     progress(f"통합문서 여는 중: {workbook.name}")
     package, book = open_target(workbook)
-    findings: list[Finding] = []
-    threshold = tidy(Decimal(str(read_settings(book, findings).threshold)))
+    settings = read_settings(book, [])
+    mapped = map_source(paths, fmt, table, config, group_by, regions, progress, settings.digits)
     write_rows(package, book, mapped.spec, mapped.frame, written_columns(mapped), progress)
     saved = backup(workbook) if in_place else None
     progress(f"저장 중: {target.name}")
     package.save(target)
-    return summarize(mapped, target, [str(p) for p in paths], saved, threshold)
+    threshold = tidy(Decimal(str(settings.threshold)))
+    return summarize(mapped, target, [str(p) for p in paths], saved, threshold, settings.digits)
 
 
 def open_target(workbook: Path) -> tuple[Package, BookData]:
@@ -217,16 +211,9 @@ def write_rows(
             f"통합문서에서 '{spec.key}' 표를 찾지 못했습니다: 표 이름 '{spec.table}'도, "
             f"머리글 {', '.join(spec.required)}을(를) 가진 행도 없습니다."
         )
-    header = book.sheets[ref.sheet][ref.first_row][ref.first_col : ref.last_col + 1]
-    columns = {c: ref.first_col + pos for c, pos in header_map(spec, header).items()}
-    missing = [c for c in spec.required if c not in columns]
-    if missing:
-        raise ImportInputError(
-            f"시트 '{ref.sheet}' 표 '{ref.name}'({ref.ref})의 머리글에 필요한 열이 없습니다: "
-            f"{', '.join(missing)}"
-        )
     progress(f"{len(frame):,}행을 시트 '{ref.sheet}' 표 {ref.name}에 쓰는 중")
     try:
+        columns = table_columns(book, ref, spec)
         replace_table_rows(package, ref, columns, frame, provided, progress)
     except InputError as exc:
         raise ImportInputError(str(exc)) from None
@@ -250,6 +237,7 @@ def summarize(
     source_names: list[str],
     backup: Path | None = None,
     threshold: Decimal = Decimal(SETTING["미집행기준"].default),
+    digits: int = DEFAULT_DIGITS,
 ) -> ImportResult:
     """The result of an import; lines over ``threshold`` only when 지출액 has numbers."""
     spec = mapped.spec
@@ -259,7 +247,7 @@ def summarize(
         and "지출액" in mapped.provided
         and any(isinstance(v, Decimal) for v in mapped.frame["지출액"].tolist())
     ):
-        low = len(low_execution(mapped.frame, threshold))
+        low = len(low_execution(mapped.frame, threshold, digits))
     return ImportResult(
         spec.key,
         spec.unit,

@@ -11,11 +11,11 @@ from collections.abc import Collection
 from typing import Any
 
 from ..adapters.live import LiveBook
-from ..core.engine import CHECK_SHEET, build_plan
+from ..core.engine import CHECK_SHEET
 from ..core.errors import XbError
 from ..core.plan import Plan
-
-TITLE = "예산검토"
+from ..core.schema import TITLE
+from .pipeline import run_steps
 
 
 def _status(book: Any, text: str | None) -> None:
@@ -33,14 +33,10 @@ def alert(book: Any, text: str) -> None:
 
 
 def _run(book: Any, steps: tuple[str, ...], sheets: Collection[str] | None = None) -> Plan | None:
-    adapter = LiveBook(book)
     try:
-        _status(book, f"{TITLE}: 표 읽는 중…")
-        data = adapter.read_book()
-        _status(book, f"{TITLE}: 계산 중…")
-        plan = build_plan(data, steps, sheets)
-        _status(book, f"{TITLE}: 쓰는 중…")
-        report = adapter.apply_plan(plan)
+        plan, report = run_steps(
+            LiveBook(book), steps, sheets, lambda text: _status(book, f"{TITLE}: {text}")
+        )
     except XbError as exc:
         alert(book, f"입력 표를 확인하십시오.\n\n{exc}")
         return None
@@ -51,7 +47,7 @@ def _run(book: Any, steps: tuple[str, ...], sheets: Collection[str] | None = Non
         _status(book, None)
     errors = sum(f.severity == "오류" for f in plan.findings)
     lines = [f"완료: 점검 오류 {errors}건, 불용률 기준 이상 {len(plan.flagged)}건."]
-    if report.skipped:
+    if report is not None and report.skipped:
         lines += ["", "이 환경에서 건너뛴 항목:", *report.skipped]
     alert(book, "\n".join(lines))
     return plan

@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..adapters.xlsx import XlsxFile
-from ..adapters.xlsx.package import MACRO_SUFFIXES, WORKBOOK_SUFFIXES, backup
-from ..adapters.xlsx.safety import is_read_only
-from ..core.engine import STEPS, build_plan
+from ..adapters.xlsx.package import (
+    MACRO_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    backup,
+    refuse_read_only,
+)
+from ..core.engine import STEPS
 from ..core.errors import InputError, OutputError
 from ..core.plan import Plan
+from .pipeline import run_steps
 
 Progress = Callable[[str], None]
 
@@ -48,7 +53,7 @@ def review_file(
     if not src.exists():
         raise InputError(f"통합 문서 파일이 없습니다: {src}")
     if src.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise InputError(f"엑셀 통합 문서(.xlsx, .xlsm)가 아닙니다: {src}")
+        raise InputError(f"엑셀 통합 문서(.xlsx, .xlsm, .xltx, .xltm)가 아닙니다: {src}")
     writes = write and any(s in steps for s in ("mark", "fill"))
     target = None
     if in_place and out is not None and Path(out).resolve() != src.resolve():
@@ -59,20 +64,16 @@ def review_file(
     if writes:
         target = src if in_place else Path(out) if out else default_output(src)
         check_target(src, target, in_place)
-    say("표 읽는 중…")
-    adapter = XlsxFile(src, target)
-    book = adapter.read_book()  # the hostile-input checks run first
-    say("점검·계산 중…")
-    plan = build_plan(book, steps)
-    if target is None:
-        return Result(plan, None)
-    saved = None
-    if in_place:
-        saved = backup(src)
-        say(f"백업: {saved}")
-    say("결과 쓰는 중…")
-    adapter.apply_plan(plan)
-    return Result(plan, target, saved)
+    saved: list[Path] = []
+
+    def keep_the_input() -> None:
+        if in_place:
+            saved.append(backup(src))
+            say(f"백업: {saved[0]}")
+
+    # XlsxFile vets the file (hostile input) before any parser reads it.
+    plan, _ = run_steps(XlsxFile(src, target), steps, None, say, keep_the_input, target is not None)
+    return Result(plan, target, saved[0] if saved else None)
 
 
 def check_target(src: Path, target: Path, in_place: bool) -> None:
@@ -81,7 +82,7 @@ def check_target(src: Path, target: Path, in_place: bool) -> None:
         raise InputError(f"출력 파일이 입력과 같습니다: {src} (덮어쓰려면 --in-place)")
     suffix = target.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES:
-        raise InputError(f"출력 파일은 .xlsx 또는 .xlsm 이어야 합니다: {target}")
+        raise InputError(f"출력 파일은 .xlsx, .xlsm, .xltx, .xltm 중 하나여야 합니다: {target}")
     if (suffix in MACRO_SUFFIXES) != (src.suffix.lower() in MACRO_SUFFIXES):
         kind = (
             "매크로 통합 문서(.xlsm)"
@@ -93,11 +94,7 @@ def check_target(src: Path, target: Path, in_place: bool) -> None:
         )
     if target.is_dir():
         raise OutputError(f"출력 경로가 폴더입니다: {target} (파일 이름을 지정하십시오)")
-    if is_read_only(target):
-        raise OutputError(
-            f"결과 파일이 읽기 전용이라 덮어쓸 수 없습니다: {target}. 읽기 전용 속성을 끄거나 "
-            "다른 이름(-o)으로 저장하십시오."
-        )
+    refuse_read_only(target)
     for parent in target.parents:
         if parent.exists():
             if not parent.is_dir():

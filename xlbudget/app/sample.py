@@ -23,12 +23,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..adapters.xlsx.package import WORKBOOK_SUFFIXES
 from ..core import seed
 from ..core.importing.model import ImportInputError
 from ..core.rates import unspent_rate_array
 from ..core.schema import TABLES
 from ..workbook.build import build_workbook
-from .importing import default_workbook, open_target, write_rows
+from .importing import open_target, write_rows
+from .paths import bundled_workbook
 
 Progress = Callable[[str], None]
 
@@ -202,7 +204,7 @@ def synthetic_execution(
 
 def _template(workdir: Path) -> Path:
     """The workbook to start from: the bundled one, else one freshly built."""
-    bundled = default_workbook()
+    bundled = bundled_workbook()
     if bundled.is_file():
         return bundled
     return build_workbook(workdir / "budget_review.xlsm")
@@ -217,7 +219,7 @@ def write_sample(
 ) -> tuple[pd.DataFrame, list[int]]:
     """Write a workbook with ``lines`` synthetic 집행현황 lines to ``out`` (atomically)."""
     out = Path(out)
-    if out.suffix.lower() not in (".xlsm", ".xlsx"):
+    if out.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise ImportInputError(f"출력 파일은 .xlsm 또는 .xlsx여야 합니다: {out}")
     progress(f"{lines:,}행 생성 중 (random_state {random_state})")
     frame, planted = synthetic_execution(lines, random_state, inconsistent)

@@ -7,18 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import EXIT_BAD_INPUT, EXIT_OK, guarded, repo_root
-
-WORKBOOK_NAME = "budget_review.xlsm"
+from ..app.paths import WORKBOOK_NAME, repo_root
+from .common import EXIT_BAD_INPUT, EXIT_OK, guarded
 
 
 def default_output() -> Path | None:
     """workbook/budget_review.xlsm of the checkout, else of the current directory if it has one."""
     root = repo_root()
     if root is not None:
-        return root / "workbook" / WORKBOOK_NAME
-    here = Path.cwd() / "workbook"
-    return here / WORKBOOK_NAME if here.is_dir() else None
+        return root / WORKBOOK_NAME
+    here = Path.cwd() / WORKBOOK_NAME
+    return here if here.parent.is_dir() else None
 
 
 def add_commands(subs: Any) -> None:
@@ -31,7 +30,7 @@ def add_commands(subs: Any) -> None:
         "--output",
         type=Path,
         default=None,
-        help=f"출력 파일(.xlsm) | output path (default: workbook/{WORKBOOK_NAME} of the checkout)",
+        help=f"출력 파일(.xlsm) | output path (default: {WORKBOOK_NAME} of the checkout)",
     )
     parser.set_defaults(run=run_build)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ..core.errors import XbError
@@ -41,11 +40,3 @@ def guarded(run: Callable[[], int], subject: Any, report: Callable[[str], None] 
         )
     report(" ".join(message.split()))  # one line, whatever the exception text held
     return EXIT_BAD_INPUT
-
-
-def repo_root() -> Path | None:
-    """The source checkout this package runs from, or None for an installed package."""
-    root = Path(__file__).resolve().parents[2]
-    if (root / "pyproject.toml").is_file() and (root / "workbook").is_dir():
-        return root
-    return None

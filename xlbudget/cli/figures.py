@@ -6,11 +6,12 @@ import argparse
 from typing import Any
 
 from ..core import seed
+from ..core.importing.convert import low_execution
 from ..core.korean import won_words
 from ..core.numformat import tri
-from ..core.rates import rate, unspent_rate
+from ..core.rates import rate
 from ..core.settings import SETTING
-from .common import EXIT_OK
+from .common import EXIT_OK, guarded
 
 
 def add_commands(subs: Any) -> None:
@@ -21,7 +22,11 @@ def add_commands(subs: Any) -> None:
     parser.set_defaults(run=run_figures)
 
 
-def run_figures(_: argparse.Namespace) -> int:
+def run_figures(args: argparse.Namespace) -> int:
+    return guarded(_figures, "figures")
+
+
+def _figures() -> int:
     spend = seed.load("세출").iloc[0]
     print(
         f"세출 총계(백만원): 기정 {tri(spend['기정'])}, 추경 {tri(spend['추경'])}, "
@@ -33,8 +38,6 @@ def run_figures(_: argparse.Namespace) -> int:
     )
     lines = seed.load("집행현황")
     threshold = SETTING["미집행기준"].default
-    flagged = [
-        r for r in lines.itertuples() if (unspent_rate(r.예산현액, r.지출액) or 0) >= threshold
-    ]
+    flagged = low_execution(lines, threshold)
     print(f"집행현황 {len(lines)}건 중 불용률 {threshold}% 이상 {len(flagged)}건")
     return EXIT_OK

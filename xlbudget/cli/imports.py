@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..app.importing import FORMATS, import_source
+from ..core.importing.convert import low_execution
 from ..core.importing.model import ImportResult
 from ..core.importing.presets import GROUP_BY
 from ..core.schema import TABLES
@@ -212,7 +213,7 @@ def run_sample(args: argparse.Namespace) -> int:
         )
         progress.done()
         threshold = SETTING["미집행기준"].default
-        low = int((frame["불용률"] >= threshold).sum())
+        low = len(low_execution(frame, threshold))
         print(
             f"집행현황 {len(frame):,}행 → {args.output} (불용률 {threshold}% 이상 {low:,}행"
             + (

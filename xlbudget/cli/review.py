@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..app.paths import WORKBOOK_NAME, bundled_workbook
 from ..app.review import review_file
 from .common import EXIT_FINDINGS, EXIT_OK, guarded
 
-BUNDLED = Path("workbook") / "budget_review.xlsm"
 COMMANDS = (
     (
         "review",
@@ -36,8 +36,8 @@ def _configure(parser: argparse.ArgumentParser, writes: bool = True) -> None:
         "workbook",
         nargs="?",
         type=Path,
-        default=BUNDLED,
-        help=f"검토할 통합 문서 (기본: {BUNDLED})",
+        default=None,
+        help=f"검토할 통합 문서 (기본: {WORKBOOK_NAME})",
     )
     if writes:
         parser.add_argument(
@@ -53,6 +53,7 @@ def _configure(parser: argparse.ArgumentParser, writes: bool = True) -> None:
 
 
 def run(args: argparse.Namespace, steps: tuple[str, ...]) -> int:
+    args.workbook = args.workbook or bundled_workbook()
     return guarded(lambda: _run(args, steps), args.workbook)
 
 

@@ -17,21 +17,17 @@ from .model import BookData, Finding
 from .plan import Plan
 from .report import mark
 from .report.context import build_context
-from .report.fill import Renderer
-from .report.language import Budget
+from .report.fill import Renderer, referenced_names
+from .report.language import IterationBudget
 from .report.sentences import sentences
 from .report.templates import TemplateSheet, default_templates
-from .schema import TEMPLATE_PREFIX
+from .schema import INPUT_TABLES, REVIEW_PREFIX, TABLES, TEMPLATE_PREFIX
 from .settings import read_settings
-from .tables import read_tables
+from .tables import not_found, read_tables
 
 STEPS = ("check", "mark", "fill")
-INPUT_TABLES = ("세입", "세출", "사업별증감", "통계목증감", "집행현황", "정보화사업")
-CHECK_SHEET = "검토_점검"
-_NO_EXECUTION = (
-    "'집행현황' 표(엑셀 표 이름 tbl_execution)를 찾을 수 없습니다: "
-    "머리글 세부사업, 통계목, 예산현액, 지출액 이 있는 표가 필요합니다."
-)
+#: The review sheet of the findings (the ribbon's 표 점검 writes only this one).
+CHECK_SHEET = REVIEW_PREFIX + "점검"
 
 
 def book_templates(book: BookData) -> list[TemplateSheet]:
@@ -61,7 +57,7 @@ def build_plan(
     tables = read_tables(book, findings, INPUT_TABLES)
     execution = tables.get("집행현황")
     if execution is None and ("mark" in steps or ("fill" in steps and sheets is None)):
-        raise InputError(_NO_EXECUTION)
+        raise not_found(TABLES["집행현황"])
     plan = Plan()
     if "check" in steps or "fill" in steps:
         findings += run_checks(tables, settings)
@@ -77,8 +73,9 @@ def build_plan(
         templates = book_templates(book)
         plan.review_order = [t.output for t in templates]
         chosen = templates if sheets is None else _selected(templates, sheets)
-        budget = Budget()
-        context = build_context(tables, settings, findings, plan.flagged, text, budget)
+        budget = IterationBudget()
+        wanted = referenced_names(chosen)
+        context = build_context(tables, settings, findings, plan.flagged, text, budget, wanted)
         renderer = Renderer(context, settings, budget)
         plan.sheets = [renderer.sheet(t) for t in chosen]
         plan.findings = findings + renderer.errors

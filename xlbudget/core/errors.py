@@ -36,7 +36,6 @@ class OutputError(XbError):
 VALUE = "#VALUE!"
 NUM = "#NUM!"
 NA = "#N/A"
-DIV0 = "#DIV/0!"
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 
 #: Significant digits that Excel shows and rounds on (its "15-digit precision").
 EXCEL_DIGITS = 15

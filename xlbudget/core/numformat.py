@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .money import parse_amount, round_half_up, round_half_up_array
+from .settings import DEFAULT_DIGITS
 
 TRI = "△"
 
@@ -24,7 +25,7 @@ def amount_format(digits: int = 0) -> str:
     return f'#,##0{frac};"{TRI}"#,##0{frac};0{frac}'
 
 
-def rate_format(digits: int = 1, percent_sign: bool = False) -> str:
+def rate_format(digits: int = DEFAULT_DIGITS, percent_sign: bool = False) -> str:
     """Excel number format for percent-point rates with △ negatives."""
     frac = "." + "0" * digits if digits > 0 else ""
     pct = '"%"' if percent_sign else ""
@@ -33,10 +34,10 @@ def rate_format(digits: int = 1, percent_sign: bool = False) -> str:
 
 #: Amounts: 1,234 / △594 / 0.
 AMOUNT_FORMAT = amount_format(0)
-#: Rates in percent points, one decimal: 47.3 / △0.5 / 0.0.
-RATE_FORMAT = rate_format(1)
+#: Rates in percent points, the default decimals: 47.3 / △0.5 / 0.0.
+RATE_FORMAT = rate_format(DEFAULT_DIGITS)
 #: Rates with a percent sign that is text, not Excel's ×100 (the cell holds 47.3, not 0.473).
-RATE_PCT_FORMAT = rate_format(1, percent_sign=True)
+RATE_PCT_FORMAT = rate_format(DEFAULT_DIGITS, percent_sign=True)
 
 
 def tri(value: Any, digits: int = 0, suffix: str = "") -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from .model import Finding
 from .refs import range_a1
 from .schema import TEMPLATE_PREFIX, XLWINGS_CONF_SHEET
+from .settings import SETTING
 
 
 @dataclass(slots=True)
@@ -92,9 +93,10 @@ class RuleWrite:
         return range_a1(self.first_row, self.first_col, self.last_row, self.last_col)
 
 
-#: Every rule xlbudget writes mentions this name; re-running removes rules that do, so the
-#: mark step never adds duplicates and never touches the user's own rules.
-RULE_MARKER = "xb_threshold"
+#: Every rule xlbudget writes mentions this name (미집행기준's defined name); re-running
+#: removes rules that do, so the mark step never adds duplicates and never touches the
+#: user's own rules.
+RULE_MARKER: str = SETTING["미집행기준"].name or "xb_threshold"
 
 
 @dataclass

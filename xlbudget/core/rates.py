@@ -21,23 +21,18 @@ from typing import Any
 import numpy as np
 
 from . import rules
-
-#: The seed's label for (예산현액 − 지출액) / 예산현액; mid-year the same figure is also called
-#: 미집행률.  Both are accepted as column headers; the seed's is the one we print.
-UNSPENT_LABEL = "불용률"
-UNSPENT_ALIASES = ("불용률", "미집행률")
-EXEC_LABEL = "집행률"
+from .settings import DEFAULT_DIGITS
 
 _A, _B = rules.Col("a"), rules.Col("b")
-_CHANGE = rules.change(_A, _B)
+_CHANGE = rules.change_rule(_A, _B)
 
 
 def _rate_rules(digits: int) -> dict[str, rules.Expr]:
     return {
-        "rate": rules.change_rate(_A, _B, digits),
-        "unspent": rules.unspent_rate(_A, _B, digits),
-        "exec": rules.exec_rate(_A, _B, digits),
-        "share": rules.share(_A, _B, digits),
+        "rate": rules.rate_rule(_A, _B, digits),
+        "unspent": rules.unspent_rate_rule(_A, _B, digits),
+        "exec": rules.exec_rate_rule(_A, _B, digits),
+        "share": rules.share_rule(_A, _B, digits),
     }
 
 
@@ -57,22 +52,22 @@ def change(new: Any, base: Any) -> Decimal:
     return value
 
 
-def percent_of(part: Any, whole: Any, digits: int = 1) -> Decimal | None:
+def percent_of(part: Any, whole: Any, digits: int = DEFAULT_DIGITS) -> Decimal | None:
     """part / whole × 100, half up to ``digits``; None over a zero or empty whole."""
     return _exact("share", part, whole, digits)
 
 
-def rate(new: Any, base: Any, digits: int = 1) -> Decimal | None:
+def rate(new: Any, base: Any, digits: int = DEFAULT_DIGITS) -> Decimal | None:
     """증감율: (new − base) / base × 100."""
     return _exact("rate", new, base, digits)
 
 
-def unspent_rate(budget: Any, spent: Any, digits: int = 1) -> Decimal | None:
+def unspent_rate(budget: Any, spent: Any, digits: int = DEFAULT_DIGITS) -> Decimal | None:
     """불용률 (미집행률): (예산현액 − 지출액) / 예산현액 × 100."""
     return _exact("unspent", budget, spent, digits)
 
 
-def exec_rate(budget: Any, spent: Any, digits: int = 1) -> Decimal | None:
+def exec_rate(budget: Any, spent: Any, digits: int = DEFAULT_DIGITS) -> Decimal | None:
     """집행률: 지출액 / 예산현액 × 100."""
     return _exact("exec", budget, spent, digits)
 
@@ -85,17 +80,17 @@ def change_array(new: np.ndarray, base: np.ndarray) -> np.ndarray:
     return rules.evaluate(_CHANGE, {"a": new, "b": base})
 
 
-def percent_of_array(part: np.ndarray, whole: np.ndarray, digits: int = 1) -> np.ndarray:
-    return _array("share", part, whole, digits)
-
-
-def rate_array(new: np.ndarray, base: np.ndarray, digits: int = 1) -> np.ndarray:
+def rate_array(new: np.ndarray, base: np.ndarray, digits: int = DEFAULT_DIGITS) -> np.ndarray:
     return _array("rate", new, base, digits)
 
 
-def unspent_rate_array(budget: np.ndarray, spent: np.ndarray, digits: int = 1) -> np.ndarray:
+def unspent_rate_array(
+    budget: np.ndarray, spent: np.ndarray, digits: int = DEFAULT_DIGITS
+) -> np.ndarray:
     return _array("unspent", budget, spent, digits)
 
 
-def exec_rate_array(budget: np.ndarray, spent: np.ndarray, digits: int = 1) -> np.ndarray:
+def exec_rate_array(
+    budget: np.ndarray, spent: np.ndarray, digits: int = DEFAULT_DIGITS
+) -> np.ndarray:
     return _array("exec", budget, spent, digits)

@@ -11,7 +11,6 @@ import re
 from functools import lru_cache
 
 MAX_COLUMNS = 16_384
-MAX_ROWS = 1_048_576
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 

@@ -326,43 +326,54 @@ class If(Expr):
 # --------------------------------------------------------------------------- the rules
 
 
-def change(new: Expr, base: Expr) -> Expr:
-    """증감: new − base (an empty cell counts as 0)."""
+# Each function below builds the expression of one rule (``…_rule``); :mod:`.rates` holds
+# the same rules evaluated on values, for callers that have numbers rather than columns.
+
+
+def change_rule(new: Expr, base: Expr) -> Expr:
+    """증감: new − base (an empty cell counts as 0, as in a new line of the 추경)."""
     return new - base
 
 
-def change_rate(new: Expr, base: Expr, digits: int) -> Expr:
-    """증감율 (%): (new − base) / base × 100, half up; blank over a zero or empty base."""
-    return If(base.eq(0), BLANK, Round((new - base) / base * 100, digits))
+def _percent(part: Expr, whole: Expr, digits: int) -> Expr:
+    """part / whole × 100, half up as shown; an error (#DIV/0!) over a zero whole."""
+    return Round(part / whole * 100, digits)
 
 
-def share(part: Expr, whole: Expr, digits: int) -> Expr:
+def share_rule(part: Expr, whole: Expr, digits: int) -> Expr:
     """part / whole × 100, half up; blank over a zero or empty whole."""
-    return If(whole.eq(0), BLANK, Round(part / whole * 100, digits))
+    return If(whole.eq(0), BLANK, _percent(part, whole, digits))
 
 
-def unspent_rate(budget: Expr, spent: Expr, digits: int) -> Expr:
+def rate_rule(new: Expr, base: Expr, digits: int) -> Expr:
+    """증감율 (%): (new − base) / base × 100, half up; blank over a zero or empty base."""
+    return share_rule(change_rule(new, base), base, digits)
+
+
+def unspent_rate_rule(budget: Expr, spent: Expr, digits: int) -> Expr:
     """불용률 (미집행률, %): (예산현액 − 지출액) / 예산현액 × 100."""
-    return If(budget.eq(0), BLANK, Round((budget - spent) / budget * 100, digits))
+    return share_rule(change_rule(budget, spent), budget, digits)
 
 
-def exec_rate(budget: Expr, spent: Expr, digits: int) -> Expr:
+def exec_rate_rule(budget: Expr, spent: Expr, digits: int) -> Expr:
     """집행률 (%): 지출액 / 예산현액 × 100."""
-    return share(spent, budget, digits)
+    return share_rule(spent, budget, digits)
 
 
 BUDGET, OBLIGATED, SPENT = Col("예산현액"), Col("지출원인행위액"), Col("지출액")
 THRESHOLD, CONTRACT_THRESHOLD = Param("미집행기준"), Param("계약저조기준")
 
 
-def unspent_flag(digits: int) -> Expr:
+def unspent_flag_rule(digits: int) -> Expr:
     """A low-execution line: a positive 예산현액 and 불용률 (as shown) ≥ 미집행기준."""
-    return And(BUDGET > 0, Round((BUDGET - SPENT) / BUDGET * 100, digits) >= THRESHOLD)
+    unspent = _percent(change_rule(BUDGET, SPENT), BUDGET, digits)
+    return And(BUDGET > 0, unspent >= THRESHOLD)
 
 
-def low_contract_flag(digits: int) -> Expr:
+def low_contract_flag_rule(digits: int) -> Expr:
     """A low-execution line that is hardly contracted: 계약률 (as shown) < 계약저조기준."""
-    return And(unspent_flag(digits), Round(OBLIGATED / BUDGET * 100, digits) < CONTRACT_THRESHOLD)
+    contracted = _percent(OBLIGATED, BUDGET, digits)
+    return And(unspent_flag_rule(digits), contracted < CONTRACT_THRESHOLD)
 
 
 # --------------------------------------------------------------------------- display forms
@@ -374,22 +385,26 @@ _NEW, _BASE = Col("new"), Col("base")
 _BUDGET_IN, _SPENT_IN = Col("budget"), Col("spent")
 
 
-def _both(*names: str) -> Expr:
+def _any_blank(*names: str) -> Expr:
+    """True where any of the named input cells holds no number."""
     return Count(tuple(Raw(n) for n in names)) < len(names)
 
 
 DISPLAY: dict[str, tuple[tuple[str, ...], Any]] = {
-    "증감": (("new", "base"), lambda d: If(_both("new", "base"), BLANK, change(_NEW, _BASE))),
+    "증감": (
+        ("new", "base"),
+        lambda d: If(_any_blank("new", "base"), BLANK, change_rule(_NEW, _BASE)),
+    ),
     "증감율": (
         ("new", "base"),
-        lambda d: If(_both("new", "base"), BLANK, change_rate(_NEW, _BASE, d)),
+        lambda d: If(_any_blank("new", "base"), BLANK, rate_rule(_NEW, _BASE, d)),
     ),
     "지출잔액": (
         ("budget", "spent"),
-        lambda d: If(_both("budget"), BLANK, _BUDGET_IN - _SPENT_IN),
+        lambda d: If(_any_blank("budget"), BLANK, change_rule(_BUDGET_IN, _SPENT_IN)),
     ),
-    "불용률": (("budget", "spent"), lambda d: unspent_rate(_BUDGET_IN, _SPENT_IN, d)),
-    "집행률": (("budget", "spent"), lambda d: exec_rate(_BUDGET_IN, _SPENT_IN, d)),
+    "불용률": (("budget", "spent"), lambda d: unspent_rate_rule(_BUDGET_IN, _SPENT_IN, d)),
+    "집행률": (("budget", "spent"), lambda d: exec_rate_rule(_BUDGET_IN, _SPENT_IN, d)),
 }
 
 

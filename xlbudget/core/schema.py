@@ -9,6 +9,7 @@ range), never by fixed addresses.  Header matching ignores spaces, so "지출 �
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -19,12 +20,13 @@ class TableSpec:
     sheet: str  # sheet that holds it in the bundled workbook
     table: str  # Excel Table (ListObject) name, ASCII for portability
     title: str  # caption printed above the table, as in the report
-    unit: str  # unit of its amounts ("" when none)
+    unit: str  # unit of its amounts ("" when none) unless 설정 says otherwise
     columns: tuple[str, ...]
     required: tuple[str, ...]
     numeric: tuple[str, ...] = ()
     rates: tuple[str, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unit_setting: str = ""  # the 설정 item that may give another unit (요약단위, 금액단위)
 
 
 _SUMMARY_NUM = ("당초", "기정", "추경", "증감_당초", "증감_기정")
@@ -53,6 +55,7 @@ TABLES: dict[str, TableSpec] = {
             _SUMMARY_NUM,
             _SUMMARY_RATES,
             _SUMMARY_ALIASES,
+            unit_setting="요약단위",
         ),
         TableSpec(
             "세출",
@@ -65,6 +68,7 @@ TABLES: dict[str, TableSpec] = {
             _SUMMARY_NUM,
             _SUMMARY_RATES,
             _SUMMARY_ALIASES,
+            unit_setting="요약단위",
         ),
         TableSpec(
             "사업별증감",
@@ -77,6 +81,7 @@ TABLES: dict[str, TableSpec] = {
             _SUMMARY_NUM,
             _SUMMARY_RATES,
             {**_SUMMARY_ALIASES, "세부사업": ("세부사업명", "사업명", "세부사업별")},
+            unit_setting="요약단위",
         ),
         TableSpec(
             "통계목증감",
@@ -99,12 +104,13 @@ TABLES: dict[str, TableSpec] = {
             ("기정", "추경", "증감"),
             (),
             {"세부사업": ("세부사업명", "사업명"), "통계목": ("예산과목", "과목구분")},
+            unit_setting="금액단위",
         ),
         TableSpec(
             "집행현황",
             "집행현황",
             "tbl_execution",
-            "〈70%이상 미집행사업 현황〉",
+            "〈미집행사업 현황〉",
             "천원",
             (
                 "담당관",
@@ -129,6 +135,7 @@ TABLES: dict[str, TableSpec] = {
                 "지출잔액": ("지출잔액(다)", "잔액"),
                 "불용률": ("미집행률", "불용률(다/가)"),
             },
+            unit_setting="금액단위",
         ),
         TableSpec(
             "정보화사업",
@@ -139,6 +146,7 @@ TABLES: dict[str, TableSpec] = {
             ("사업명", "사업기간", "사업예산"),
             ("사업명", "사업예산"),
             ("사업예산",),
+            unit_setting="금액단위",
         ),
         TableSpec(
             "설정",
@@ -152,6 +160,11 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 
+#: The input tables in workbook order (설정 is read on its own).
+INPUT_TABLES = ("세입", "세출", "사업별증감", "통계목증감", "집행현황", "정보화사업")
+#: The ribbon tab and the title of every message box xlbudget shows in Excel.
+TITLE = "예산검토"
+
 #: Sheets the review pipeline generates (it owns them entirely) and their templates.
 REVIEW_PREFIX = "검토_"
 TEMPLATE_PREFIX = "양식_"
@@ -159,6 +172,28 @@ FUNCTION_SHEET = "함수예시"
 XLWINGS_CONF_SHEET = "xlwings.conf"
 #: Sheets xlbudget writes or ships, never read as input tables (their headers look alike).
 GENERATED_PREFIXES = (TEMPLATE_PREFIX, REVIEW_PREFIX, FUNCTION_SHEET)
+
+
+#: Characters no workbook can hold (XML 1.0 forbids them); cell text is written without them.
+ILLEGAL_CELL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def cell_text(value: str) -> str:
+    """``value`` without the characters a cell cannot hold."""
+    return ILLEGAL_CELL_CHARS.sub("", value) if ILLEGAL_CELL_CHARS.search(value) else value
+
+
+def unit_caption(unit: str, rates: bool = False) -> str:
+    """The unit line the report prints above a table: "(단위 : 천원)", "(단위 : 백만원, %)"."""
+    if not unit:
+        return "(단위 : %)" if rates else ""
+    return f"(단위 : {unit}, %)" if rates else f"(단위 : {unit})"
+
+
+def name_key(text: object) -> str:
+    """A project or department name as compared: stray spaces and full-width forms ignored
+    ("정보격 차해소" = "정보격차해소"); the printed text stays the label."""
+    return normalize_header(text)
 
 
 def normalize_header(text: object) -> str:

@@ -13,23 +13,17 @@ from importlib import resources
 
 import pandas as pd
 
-#: Seed tables in the order the workbook shows them: file stem → unit of its amounts.
-UNITS: dict[str, str] = {
-    "세입": "백만원",
-    "세출": "백만원",
-    "사업별증감": "백만원",
-    "통계목증감": "천원",
-    "집행현황": "천원",
-    "정보화사업": "천원",
-    "설정": "",
-}
+from .schema import INPUT_TABLES
+
+#: Seed tables in the order the workbook shows them (their units are the schema's).
+NAMES: tuple[str, ...] = (*INPUT_TABLES, "설정")
 _TEXT_COLUMNS = {"수준"}
 
 
 def load(name: str) -> pd.DataFrame:
     """One seed table; numbers as floats (NaN for printed blanks), labels as text."""
-    if name not in UNITS:
-        raise KeyError(f"seed table {name!r} unknown; known: {', '.join(UNITS)}")
+    if name not in NAMES:
+        raise KeyError(f"seed table {name!r} unknown; known: {', '.join(NAMES)}")
     path = resources.files("xlbudget") / "data" / "seed" / f"{name}.csv"
     with path.open("r", encoding="utf-8") as fh:
         frame = pd.read_csv(fh, dtype=str, keep_default_na=False)

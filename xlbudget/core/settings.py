@@ -23,8 +23,8 @@ from typing import Any, Literal
 from .korean import UNITS
 from .model import BookData, Finding
 from .refs import a1, quote_sheet
-from .schema import TABLES
-from .tables import locate, read_table
+from .schema import TABLES, TableSpec
+from .tables import locate, read_table, text
 
 Kind = Literal["text", "date", "unit", "percent", "digits", "flag"]
 
@@ -63,6 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("증감율소수", 1, "digits", "증감율·불용률의 소수 자릿수(반올림, ROUND 방식)"),
 )
 SETTING: dict[str, Setting] = {s.key: s for s in SETTINGS}
+#: Decimals of rates when nothing says otherwise (the report's one decimal).
+DEFAULT_DIGITS: int = SETTING["증감율소수"].default
 #: Settings that conditional formats refer to by a defined name.
 NAMED: tuple[Setting, ...] = tuple(s for s in SETTINGS if s.name)
 MAX_DIGITS = 6
@@ -72,9 +74,10 @@ _YES = frozenset({"예", "true", "1", "y", "yes", "참"})
 _NO = frozenset({"아니오", "아니요", "false", "0", "n", "no", "거짓"})
 
 
-def percent_value(value: Any) -> Decimal | None:
-    """A percent setting as Excel's ``VALUE(SUBSTITUTE(TRIM(v),"%",""))`` reads it; None if
-    Excel would answer an error (then both sides use the default)."""
+def setting_number(value: Any) -> Decimal | None:
+    """A numeric setting (a percent, the decimals) as Excel's
+    ``VALUE(SUBSTITUTE(TRIM(v),"%",""))`` reads it; None if Excel would answer an error (then
+    both sides use the default)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, float, Decimal)):
@@ -90,7 +93,7 @@ def percent_value(value: Any) -> Decimal | None:
 
 
 def percent_formula(cell_ref: str, default: Any) -> str:
-    """Excel's side of :func:`percent_value` for the cell ``cell_ref`` (a defined name body)."""
+    """Excel's side of :func:`setting_number` for the cell ``cell_ref`` (a defined name body)."""
     return f'IFERROR(VALUE(SUBSTITUTE(TRIM({cell_ref}),"%","")),{default})'
 
 
@@ -107,18 +110,26 @@ class Settings:
         return Finding(sheet, row, col, "SETTING", "경고", message)
 
     def percent(self, key: str) -> float:
-        value = percent_value(self.values.get(key))
+        value = setting_number(self.values.get(key))
         return float(SETTING[key].default if value is None else value)
 
-    def text(self, key: str, default: str = "") -> str:
+    def text(self, key: str, default: str | None = None) -> str:
+        """The value as text (a date as the report writes it); else ``default``, else the
+        registered default."""
         value = self.values.get(key)
         if isinstance(value, (dt.date, dt.datetime)):
             return f"{value.year}. {value.month}. {value.day}."
         if value is None or (isinstance(value, str) and not value.strip()):
-            return default
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
+            if default is not None:
+                return default
+            setting = SETTING.get(key)
+            return "" if setting is None else str(setting.default)
+        return text(value)
+
+    def unit(self, spec: TableSpec) -> str:
+        """The unit of a table's amounts: 설정's 요약단위 / 금액단위, else the table's own."""
+        unit = self.text(spec.unit_setting, spec.unit) if spec.unit_setting else spec.unit
+        return unit.replace(" ", "") if unit.replace(" ", "") in UNITS else spec.unit
 
     def flag(self, key: str) -> bool:
         text = self.text(key).lower()
@@ -141,9 +152,9 @@ class Settings:
     @property
     def digits(self) -> int:
         """Decimals of rates, 0–6; anything else falls back to the report's 1."""
-        value = percent_value(self.values.get("증감율소수"))
+        value = setting_number(self.values.get("증감율소수"))
         if value is None or value != value.to_integral_value() or not 0 <= value <= MAX_DIGITS:
-            return int(SETTING["증감율소수"].default)
+            return DEFAULT_DIGITS
         return int(value)
 
     @property
@@ -177,9 +188,9 @@ def check_values(values: dict[str, Any], cells: dict[str, tuple[str, int, int]])
         if setting is None or raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         problem = None
-        if setting.kind == "percent" and percent_value(raw) is None:
+        if setting.kind == "percent" and setting_number(raw) is None:
             problem = "숫자(예: 70 또는 70%)가 아닙니다"
-        elif setting.kind == "digits" and draft.digits != percent_value(raw):
+        elif setting.kind == "digits" and draft.digits != setting_number(raw):
             problem = f"0~{MAX_DIGITS} 사이의 정수가 아닙니다"
         elif setting.kind == "flag" and draft.text(key).lower() not in _YES | _NO:
             problem = "예/아니오가 아닙니다"
@@ -208,7 +219,8 @@ def read_settings(book: BookData, findings: list[Finding]) -> Settings:
                 None,
                 "NO_SETTINGS",
                 "참고",
-                "설정 표가 없어 기본값(미집행기준 70%, 계약저조기준 30%, 소수 1자리)을 "
+                f"설정 표가 없어 기본값(미집행기준 {SETTING['미집행기준'].default}%, "
+                f"계약저조기준 {SETTING['계약저조기준'].default}%, 소수 {DEFAULT_DIGITS}자리)을 "
                 "사용했습니다.",
             )
         )

@@ -128,15 +128,17 @@ def _cell_value(rows: list[list[Any]], r: int, c: int) -> Any:
     return None
 
 
-def read_table(book: BookData, key: str, findings: list[Finding]) -> Table:
-    """Read one input table; missing table or required columns raise InputError."""
-    spec = TABLES[key]
-    ref = locate(book, spec)
-    if ref is None:
-        raise InputError(
-            f"'{spec.sheet}' 표(엑셀 표 이름 {spec.table})를 찾을 수 없습니다: "
-            f"머리글 {', '.join(spec.required)} 이(가) 있는 표가 필요합니다."
-        )
+def not_found(spec: TableSpec) -> InputError:
+    """The error of a table the workbook does not have (what it must look like)."""
+    return InputError(
+        f"'{spec.sheet}' 표(엑셀 표 이름 {spec.table})를 찾을 수 없습니다: "
+        f"머리글 {', '.join(spec.required)} 이(가) 있는 표가 필요합니다."
+    )
+
+
+def table_columns(book: BookData, ref: TableRef, spec: TableSpec) -> dict[str, int]:
+    """Canonical column → 0-based sheet column of the table at ``ref``; a required column
+    missing from its header row raises InputError naming the sheet, table and row."""
     rows = book.sheets[ref.sheet]
     headers = [_cell_value(rows, ref.first_row, c) for c in range(ref.first_col, ref.last_col + 1)]
     mapping = header_map(spec, headers)
@@ -146,9 +148,23 @@ def read_table(book: BookData, key: str, findings: list[Finding]) -> Table:
             f"시트 '{ref.sheet}'의 표 {ref.name}({ref.ref})에 필요한 열이 없습니다: "
             f"{', '.join(missing)} (머리글 행 {ref.first_row + 1})"
         )
-    cols = {column: ref.first_col + pos for column, pos in mapping.items()}
+    return {column: ref.first_col + pos for column, pos in mapping.items()}
+
+
+def read_table(book: BookData, key: str, findings: list[Finding]) -> Table:
+    """Read one input table; missing table or required columns raise InputError."""
+    spec = TABLES[key]
+    ref = locate(book, spec)
+    if ref is None:
+        raise not_found(spec)
+    rows = book.sheets[ref.sheet]
+    cols = table_columns(book, ref, spec)
     body = range(ref.first_row + 1, ref.last_row + 1)
-    data = {column: [_cell_value(rows, r, c) for r in body] for column, c in cols.items()}
+    lines = rows[body.start : body.stop]
+    lines += [[]] * (len(body) - len(lines))  # a table whose last rows hold nothing
+    data = {
+        column: [row[c] if c < len(row) else None for row in lines] for column, c in cols.items()
+    }
     frame = pd.DataFrame(data, dtype=object)
     frame["_row"] = list(body)
     present = [c for c in spec.columns if c in cols]

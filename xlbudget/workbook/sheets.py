@@ -30,8 +30,6 @@ from ..core.settings import NAMED, SETTING, percent_formula
 
 CAPTION_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 4
 FIRST_DATA_ROW = HEADER_ROW + 1
-#: Input sheets in workbook order (schema keys; 설정 is written separately).
-INPUT_KEYS = ("세입", "세출", "사업별증감", "통계목증감", "집행현황", "정보화사업")
 #: Rates of 세입 print without a percent sign in the report; the other tables print "%".
 PLAIN_RATE_TABLES = frozenset({"세입"})
 TABLE_STYLE = "TableStyleMedium2"
@@ -82,9 +80,7 @@ class TableLayout:
 
 def unit_line(spec: schema.TableSpec) -> str:
     """The unit line printed above a table: "(단위 : 백만원, %)" / "(단위 : 천원)"."""
-    if not spec.unit:
-        return ""
-    return f"(단위 : {spec.unit}, %)" if spec.rates else f"(단위 : {spec.unit})"
+    return schema.unit_caption(spec.unit, bool(spec.rates)) if spec.unit else ""
 
 
 def text_width(text: str) -> int:
@@ -205,7 +201,7 @@ def setup_print(ws: Worksheet, area: str, landscape: bool) -> None:
 def write_input_sheets(wb: Workbook) -> dict[str, TableLayout]:
     """One sheet per seed table (schema order), each created at the end of ``wb``."""
     layouts = {}
-    for key in INPUT_KEYS:
+    for key in schema.INPUT_TABLES:
         spec = schema.TABLES[key]
         ws = wb.create_sheet(spec.sheet)
         layouts[key] = write_table(ws, spec, seed.load(key))

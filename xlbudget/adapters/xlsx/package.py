@@ -21,7 +21,7 @@ import os
 import posixpath
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -50,9 +50,7 @@ REL_WORKSHEET = f"{NS_R}/worksheet"
 REL_DRAWING = f"{NS_R}/drawing"
 REL_CHART = f"{NS_R}/chart"
 REL_TABLE = f"{NS_R}/table"
-REL_STYLES = f"{NS_R}/styles"
 REL_CALC_CHAIN = f"{NS_R}/calcChain"
-REL_OFFICE_DOCUMENT = f"{NS_R}/officeDocument"
 REL_CUSTOM_UI = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 REL_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -71,9 +69,16 @@ MACRO_SUFFIXES = frozenset({".xlsm", ".xltm"})
 WORKBOOK_SUFFIXES = tuple(MAIN_TYPES)
 
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, dtd_validation=False
-)
+#: How every XML part of a workbook is parsed (the one place): no entity is resolved, no
+#: DTD loaded, no network reached; sheets of a million rows are allowed (huge_tree).  The
+#: file was vetted before (a DOCTYPE anywhere refuses it); parse_xml checks again.
+PARSER_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": True,
+}
+_PARSER = etree.XMLParser(**PARSER_OPTIONS)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: Parts that lead the archive, in this order; the rest follow sorted by name.
 _LEADING = (
@@ -440,17 +445,22 @@ def to_bytes(parts: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def refuse_read_only(path: Path) -> None:
+    """An OutputError when ``path`` exists read-only (checked before any work is done)."""
+    if safety.is_read_only(path):
+        raise OutputError(
+            f"결과 파일이 읽기 전용이라 덮어쓸 수 없습니다: {path}. 읽기 전용 속성을 끄거나 "
+            "다른 이름(-o)으로 저장하십시오. 원본과 기존 결과 파일은 바뀌지 않았습니다."
+        )
+
+
 def write_atomic(data: bytes, path: str | os.PathLike[str]) -> None:
     """Write ``data`` to ``path`` through a temp file and a rename: never a half file.
 
     A failure becomes an OutputError that says why and that nothing else changed.
     """
     path = Path(path)
-    if safety.is_read_only(path):
-        raise OutputError(
-            f"결과 파일이 읽기 전용이라 덮어쓸 수 없습니다: {path}. 읽기 전용 속성을 끄거나 "
-            "다른 이름(-o)으로 저장하십시오. 원본과 기존 결과 파일은 바뀌지 않았습니다."
-        )
+    refuse_read_only(path)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -492,7 +502,3 @@ def backup(path: str | os.PathLike[str], now: datetime | None = None) -> Path:
         n += 1
     write_atomic(path.read_bytes(), target)
     return target
-
-
-def iter_elements(root: Any, tag: str, ns: str = NS_MAIN) -> Iterator[Any]:
-    return root.iter(q(tag, ns))

@@ -9,7 +9,6 @@ package that holds only those sheets: the big data sheets are neither copied nor
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -19,21 +18,9 @@ from ...core.errors import InputError
 from ...core.model import BookData
 from ...core.refs import col_index
 from ...core.report.templates import Style, TemplateSheet, template_from_cells
-from ...core.schema import TEMPLATE_PREFIX
+from ...core.schema import ILLEGAL_CELL_CHARS, TEMPLATE_PREFIX, cell_text
 from .package import VBA_PART, WORKBOOK, Package, q, serialize_xml, to_bytes
 from .workbook import WorkbookXml
-
-#: Characters XML 1.0 cannot hold; calamine decodes them from ``_x0001_`` escapes, and
-#: no writer may write them, so a value that carries one could never be saved.
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _clean_value(value: Any) -> Any:
-    if value == "":
-        return None
-    if isinstance(value, str) and _ILLEGAL_XML.search(value):
-        return _ILLEGAL_XML.sub("", value)
-    return value
 
 
 def read_values(path: Path) -> dict[str, list[list[Any]]]:
@@ -48,10 +35,18 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
     try:
         book = CalamineWorkbook.from_path(str(path))
         out = {}
+        # calamine decodes characters a cell cannot hold from ``_x0001_`` escapes; no
+        # writer may write them back, so they are dropped here.
+        dirty = ILLEGAL_CELL_CHARS.search
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
+            # Inline rather than a call per cell: a city's sheet has millions of cells.
             out[name] = [
-                [_clean_value(v) for v in row] for row in sheet.to_python(skip_empty_area=False)
+                [
+                    None if v == "" else (cell_text(v) if v.__class__ is str and dirty(v) else v)
+                    for v in row
+                ]
+                for row in sheet.to_python(skip_empty_area=False)
             ]
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise

@@ -1,7 +1,7 @@
 """Checks a workbook file must pass before any parser sees it, and clear errors for outputs.
 
 Officers open files from other departments; some are damaged, some may be hostile.  The
-parsers behind xlbudget each have their own weak spot: openpyxl and ``ooxml`` parse XML (an
+parsers behind xlbudget each have their own weak spot: lxml and openpyxl parse XML (an
 entity bomb or an external entity), python-calamine is native code that allocates a dense
 grid from the farthest cell with a value (one value in XFD1048576 aborts the whole process,
 which no ``except`` can catch), and any zip reader will inflate a zip bomb.  So a file is

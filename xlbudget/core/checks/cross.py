@@ -7,7 +7,7 @@ import numpy as np
 from ..korean import unit_factor
 from ..model import Finding
 from ..refs import a1
-from ..schema import normalize_header
+from ..schema import name_key
 from ..settings import Settings
 from ..tables import Table
 from .tolerance import EPS, HALF, amount, label
@@ -17,11 +17,12 @@ def check_projects_vs_items(projects: Table, items: Table, settings: Settings) -
     """A project's 증감 in 사업별증감 equals its 통계목 change, in the units of each table."""
     frame = items.frame
     totals = frame[frame["수준"] == 0]
-    by_name = {normalize_header(n): i for i, n in enumerate(projects.frame["세부사업"])}
-    ratio = unit_factor(items.spec.unit) / unit_factor(projects.spec.unit)
+    by_name = {name_key(n): i for i, n in enumerate(projects.frame["세부사업"])}
+    item_unit, project_unit = settings.unit(items.spec), settings.unit(projects.spec)
+    ratio = unit_factor(item_unit) / unit_factor(project_unit)
     findings = []
     for _, row in totals.iterrows():
-        j = by_name.get(normalize_header(row["세부사업"]))
+        j = by_name.get(name_key(row["세부사업"]))
         if j is None or "증감_기정" not in projects.frame:
             continue
         shown = projects.frame["증감_기정"].iat[j]
@@ -36,8 +37,8 @@ def check_projects_vs_items(projects: Table, items: Table, settings: Settings) -
                     "증감_기정",
                     "CROSS",
                     "오류",
-                    f"{label(projects, j)}의 증감 {amount(shown)}{projects.spec.unit}이 "
-                    f"통계목 표의 증감 {amount(change)}{items.spec.unit}"
+                    f"{label(projects, j)}의 증감 {amount(shown)}{project_unit}이 "
+                    f"통계목 표의 증감 {amount(change)}{item_unit}"
                     f"({items.sheet} {item_cell})과 맞지 않습니다.",
                 )
             )

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..model import Finding
-from ..rates import unspent_rate_array
+from ..rates import change_array, unspent_rate_array
 from ..settings import Settings
 from ..tables import Table
 from .tolerance import EPS, HALF, amount, label, pct, rate_feasible
@@ -59,7 +59,7 @@ def check_execution(table: Table, settings: Settings) -> list[Finding]:
         )
     if "지출잔액" in frame:
         balance = frame["지출잔액"].to_numpy(dtype=float)
-        expected = np.nan_to_num(budget) - np.nan_to_num(spent)
+        expected = change_array(budget, spent)
         each(
             np.isfinite(balance) & (np.abs(balance - expected) > 3 * HALF + EPS),
             "지출잔액",

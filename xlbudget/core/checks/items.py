@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import Finding
+from ..rates import change_array
 from ..settings import Settings
 from ..tables import Table
 from .summary import check_differences, check_hierarchy, children
@@ -20,12 +21,9 @@ def check_items(table: Table, settings: Settings) -> list[Finding]:
     frame = table.frame
     findings = check_differences(table, (("증감", "추경", "기정"),))
     levels = frame["수준"].fillna(99).to_numpy()
+    computed = change_array(frame["추경"].to_numpy(float), frame["기정"].to_numpy(float))
     change = (
-        np.where(
-            frame["증감"].notna(), frame["증감"], frame["추경"].fillna(0) - frame["기정"].fillna(0)
-        )
-        if "증감" in frame
-        else (frame["추경"].fillna(0) - frame["기정"].fillna(0)).to_numpy()
+        np.where(frame["증감"].notna(), frame["증감"], computed) if "증감" in frame else computed
     )
     for i in range(len(frame)):
         kids = children(levels, i)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..model import Finding
-from ..settings import Settings
+from ..rates import change_array
+from ..settings import DEFAULT_DIGITS, Settings
 from ..tables import Table
 from .tolerance import EPS, HALF, amount, label, pct, rate_feasible
 
@@ -116,7 +117,7 @@ def check_differences(table: Table, pairs: tuple[tuple[str, str, str], ...]) -> 
         if not {diff_col, new_col, base_col} <= set(frame):
             continue
         diff, new, base = (frame[c].to_numpy(dtype=float) for c in (diff_col, new_col, base_col))
-        expected = np.nan_to_num(new) - np.nan_to_num(base)
+        expected = change_array(new, base)
         bad = np.isfinite(diff) & np.isfinite(new) & (np.abs(diff - expected) > 3 * HALF + EPS)
         for i in np.flatnonzero(bad):
             findings.append(
@@ -133,7 +134,7 @@ def check_differences(table: Table, pairs: tuple[tuple[str, str, str], ...]) -> 
 
 
 def check_rates(
-    table: Table, rates: tuple[tuple[str, str, str, str], ...], digits: int = 1
+    table: Table, rates: tuple[tuple[str, str, str, str], ...], digits: int = DEFAULT_DIGITS
 ) -> list[Finding]:
     """증감율 possible for some true figures behind the shown ones; blank iff base is 0."""
     frame = table.frame

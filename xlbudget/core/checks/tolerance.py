@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..numformat import tri
+from ..settings import DEFAULT_DIGITS
 from ..tables import Table
 
 HALF = 0.5  # a shown amount is within ±0.5 of its unit of its true value
@@ -54,7 +55,7 @@ def rate_feasible(
     new: np.ndarray | None,
     base: np.ndarray,
     diff: np.ndarray | None,
-    digits: int = 1,
+    digits: int = DEFAULT_DIGITS,
 ) -> np.ndarray:
     """True where the shown rate (percent) is possible for some true figures behind the shown.
 

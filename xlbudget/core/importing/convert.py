@@ -11,7 +11,6 @@ Units are converted with Decimal arithmetic: 1,234,567원 is 1,234.567천원, no
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,14 +21,9 @@ import pandas as pd
 from .. import rules
 from ..korean import unit_factor
 from ..money import ZERO, ParseError, parse_amount
-from ..schema import TableSpec
-from ..settings import SETTING
+from ..schema import ILLEGAL_CELL_CHARS, TableSpec, cell_text, normalize_header
+from ..settings import DEFAULT_DIGITS, SETTING
 from .model import ROW_COL, SOURCE_COL, ImportInputError, Problem
-
-#: Characters XML 1.0 cannot hold (control characters): no workbook can store them.
-ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-#: Decimals of the rates an import writes (the workbook's formulas use 설정's own).
-RATE_DIGITS = int(SETTING["증감율소수"].default)
 
 #: Text columns whose emptiness makes a row unidentifiable (reported, still kept).
 NAME_COLUMNS = ("세부사업", "사업명")
@@ -67,6 +61,8 @@ def map_columns(
             f"'{spec.key}' 표에 없는 열입니다: {', '.join(unknown)} "
             f"(가능: {', '.join(spec.columns)})"
         )
+    by_header = {normalize_header(c): c for c in raw.columns}
+    columns = {t: by_header.get(normalize_header(s), s) for t, s in columns.items()}
     missing = [s for s in columns.values() if s not in raw.columns]
     if missing:
         raise ImportInputError(
@@ -142,9 +138,9 @@ def clean_text(
                 text = ""
             else:
                 text = str(value).strip()
-            if ILLEGAL_CHARACTERS_RE.search(text):
+            if ILLEGAL_CELL_CHARS.search(text):
                 problems.append(Problem(*where[i], col, "제어 문자를 지웠습니다", text))
-                text = ILLEGAL_CHARACTERS_RE.sub("", text)
+                text = cell_text(text)
             if not text and col in required:
                 problems.append(Problem(*where[i], col, "이름이 비어 있습니다"))
             cleaned.append(text or None)
@@ -157,8 +153,14 @@ def _num(value: Any) -> Decimal | None:
 
 
 def _floats(values: list[Any]) -> np.ndarray:
-    """Decimal amounts as floats (NaN for empty or text), as the workbook will hold them."""
-    return np.array([float(v) if isinstance(v, Decimal) else np.nan for v in values], dtype=float)
+    """Amounts as floats (NaN for empty or text), as the workbook will hold them."""
+    return np.array(
+        [
+            float(v) if isinstance(v, (Decimal, int, float)) and not isinstance(v, bool) else np.nan
+            for v in values
+        ],
+        dtype=float,
+    )
 
 
 def _decimals(values: np.ndarray) -> list[Decimal | None]:
@@ -166,8 +168,10 @@ def _decimals(values: np.ndarray) -> list[Decimal | None]:
     return [None if v != v else tidy(Decimal(format(v, ".15g"))) for v in values.tolist()]
 
 
-def unspent_values(budget: list[Any], spent: list[Any]) -> list[Decimal | None]:
-    """불용률 per line, by the review's own rule (:func:`xlbudget.core.rules.unspent_rate`).
+def unspent_values(
+    budget: list[Any], spent: list[Any], digits: int = DEFAULT_DIGITS
+) -> list[Decimal | None]:
+    """불용률 per line, by the review's own rule (:func:`xlbudget.core.rules.unspent_rate_rule`).
 
     Blank over a zero, empty or non-numeric budget; an empty 지출액 counts as 0 only when the
     budget is there (a line with no payment yet is 100% unspent); a 지출액 that is text (not
@@ -175,14 +179,15 @@ def unspent_values(budget: list[Any], spent: list[Any]) -> list[Decimal | None]:
     """
     b, e = _floats(budget), _floats(spent)
     unknown = np.array([not (v is None or isinstance(v, Decimal)) for v in spent], dtype=bool)
-    rate = rules.evaluate(
-        rules.unspent_rate(rules.BUDGET, rules.SPENT, RATE_DIGITS), {"예산현액": b, "지출액": e}
-    )
+    rule = rules.unspent_rate_rule(rules.BUDGET, rules.SPENT, digits)
+    rate = rules.evaluate(rule, {"예산현액": b, "지출액": e})
     rate[np.isnan(b) | unknown] = np.nan
     return _decimals(rate)
 
 
-def derive_execution(frame: pd.DataFrame, provided: Iterable[str]) -> pd.DataFrame:
+def derive_execution(
+    frame: pd.DataFrame, provided: Iterable[str], digits: int = DEFAULT_DIGITS
+) -> pd.DataFrame:
     """Fill 지출잔액 and 불용률 where the source did not provide them.
 
     Only from a source that has 지출액: without execution data (a budget-only export) an
@@ -205,7 +210,9 @@ def derive_execution(frame: pd.DataFrame, provided: Iterable[str]) -> pd.DataFra
             dtype=object,
         )
     if "불용률" not in provided:
-        out["불용률"] = pd.Series(unspent_values(budget, spent), index=out.index, dtype=object)
+        out["불용률"] = pd.Series(
+            unspent_values(budget, spent, digits), index=out.index, dtype=object
+        )
     return out
 
 
@@ -229,7 +236,9 @@ def validate_execution(frame: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def derive_changes(frame: pd.DataFrame, provided: Iterable[str]) -> pd.DataFrame:
+def derive_changes(
+    frame: pd.DataFrame, provided: Iterable[str], digits: int = DEFAULT_DIGITS
+) -> pd.DataFrame:
     """Fill 증감 (추경 − 기준) and 증감율 of a 당초/기정/추경 table where not provided."""
     out = frame.copy()
     provided = set(provided)
@@ -247,7 +256,7 @@ def derive_changes(frame: pd.DataFrame, provided: Iterable[str]) -> pd.DataFrame
         if f"증감율_{base_col}" not in provided:
             new_f, base_f = _floats(new), _floats(base)
             rate = rules.evaluate(
-                rules.change_rate(rules.Col("new"), rules.Col("base"), RATE_DIGITS),
+                rules.rate_rule(rules.Col("new"), rules.Col("base"), digits),
                 {"new": new_f, "base": base_f},
             )
             rate[np.isnan(new_f) | np.isnan(base_f)] = np.nan
@@ -271,10 +280,14 @@ def totals(frame: pd.DataFrame, columns: Iterable[str]) -> dict[str, Decimal]:
     return out
 
 
-def low_execution(frame: pd.DataFrame, threshold: Decimal | float = 70) -> pd.DataFrame:
+def low_execution(
+    frame: pd.DataFrame,
+    threshold: Decimal | float = SETTING["미집행기준"].default,
+    digits: int = DEFAULT_DIGITS,
+) -> pd.DataFrame:
     """Lines the review will flag: the unspent rule of :mod:`xlbudget.core.rules`."""
     flags = rules.evaluate(
-        rules.unspent_flag(RATE_DIGITS),
+        rules.unspent_flag_rule(digits),
         {
             "예산현액": _floats(frame["예산현액"].tolist()),
             "지출액": _floats(frame["지출액"].tolist()),

@@ -37,6 +37,7 @@ import pandas as pd
 
 from ..money import ParseError, parse_amount
 from ..schema import TABLES, TableSpec
+from ..settings import DEFAULT_DIGITS
 from .convert import (
     clean_text,
     convert_amounts,
@@ -77,8 +78,10 @@ def finish(
     unit: str,
     notes: list[str] | None = None,
     preset: str = "generic",
+    digits: int = DEFAULT_DIGITS,
 ) -> Mapped:
-    """Shared tail of every preset: parse/convert amounts, clean labels, derive, validate."""
+    """Shared tail of every preset: parse/convert amounts, clean labels, derive (rates at the
+    target workbook's ``digits``, as its review will compute them), validate."""
     provided = frozenset(provided)
     problems: list[Problem] = []
     amounts = [c for c in spec.numeric if c in provided]
@@ -96,10 +99,10 @@ def finish(
     frame, found = clean_text(frame, text_cols)
     problems += found
     if spec.key == "집행현황":
-        frame = derive_execution(frame, provided)
+        frame = derive_execution(frame, provided, digits)
         problems += validate_execution(frame)
     elif "추경" in spec.columns and "증감_기정" in spec.columns:
-        frame = derive_changes(frame, provided)
+        frame = derive_changes(frame, provided, digits)
     problems.sort(key=lambda p: (p.source, p.row))
     return Mapped(spec, frame, problems, notes or [], provided, preset)
 
@@ -138,7 +141,11 @@ def _check_table(preset: str, table: str) -> TableSpec:
 
 
 def lofin365(
-    raw: pd.DataFrame, regions: Mapping[str, str], table: str = "집행현황", group_by: str = "auto"
+    raw: pd.DataFrame,
+    regions: Mapping[str, str],
+    table: str = "집행현황",
+    group_by: str = "auto",
+    digits: int = DEFAULT_DIGITS,
 ) -> Mapped:
     """지방재정365 세부사업별 세출현황 records → 집행현황 (see the module docstring)."""
     spec = _check_table("lofin365", table)
@@ -183,11 +190,19 @@ def lofin365(
         "금액 원 → 천원 (정확한 소수)",
     ]
     return finish(
-        frame, spec, ("담당관", "세부사업", "통계목", "예산현액", "지출액"), "원", notes, "lofin365"
+        frame,
+        spec,
+        ("담당관", "세부사업", "통계목", "예산현액", "지출액"),
+        "원",
+        notes,
+        "lofin365",
+        digits,
     )
 
 
-def openfiscal(raw: pd.DataFrame, table: str = "사업별증감") -> Mapped:
+def openfiscal(
+    raw: pd.DataFrame, table: str = "사업별증감", digits: int = DEFAULT_DIGITS
+) -> Mapped:
     """열린재정 세부사업 예산편성현황 (천원) → 사업별증감 or 집행현황 (module docstring)."""
     spec = _check_table("openfiscal", table)
     work = raw.copy()
@@ -208,7 +223,7 @@ def openfiscal(raw: pd.DataFrame, table: str = "사업별증감") -> Mapped:
             "금액 천원 → 백만원 (정확한 소수)",
         ]
         return finish(
-            frame, spec, ("담당관", "세부사업", "기정", "추경"), "천원", notes, "openfiscal"
+            frame, spec, ("담당관", "세부사업", "기정", "추경"), "천원", notes, "openfiscal", digits
         )
     work["_item"] = "(전체) " + work["회계명"].fillna("").astype(str).str.strip()
     frame = map_columns(
@@ -223,7 +238,13 @@ def openfiscal(raw: pd.DataFrame, table: str = "사업별증감") -> Mapped:
     )
     notes = ["담당관 = 소관명", "예산현액 = 국회확정, 지출액 없음 (편성 자료)"]
     return finish(
-        frame, spec, ("담당관", "세부사업", "통계목", "예산현액"), "천원", notes, "openfiscal"
+        frame,
+        spec,
+        ("담당관", "세부사업", "통계목", "예산현액"),
+        "천원",
+        notes,
+        "openfiscal",
+        digits,
     )
 
 
@@ -233,6 +254,7 @@ def generic(
     columns: Mapping[str, str],
     constants: Mapping[str, Any] | None,
     unit: str | None,
+    digits: int = DEFAULT_DIGITS,
 ) -> Mapped:
     """Any table's columns by header name; ``unit`` of the source amounts (default: table's)."""
     if not columns:
@@ -256,4 +278,4 @@ def generic(
     frame = map_columns(raw, spec, columns, constants)
     unit = unit or spec.unit or "원"
     notes = [f"{t} = {s}" for t, s in columns.items()] + [f"금액 {unit} → {spec.unit or '원'}"]
-    return finish(frame, spec, (*columns, *(constants or {})), unit, notes)
+    return finish(frame, spec, (*columns, *(constants or {})), unit, notes, "generic", digits)

@@ -6,6 +6,7 @@ lists are :class:`.language.Budgeted`, so a template's passes over them are coun
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +14,10 @@ import numpy as np
 
 from ..model import Finding
 from ..refs import col_letter, quote_sheet
+from ..schema import TABLES
 from ..settings import Settings
 from ..tables import Table
-from .language import Budget, Budgeted
+from .language import Budgeted, IterationBudget
 
 
 @dataclass(frozen=True)
@@ -113,35 +115,40 @@ def build_context(
     findings: list[Finding],
     flagged: list[dict[str, Any]],
     text: dict[str, str],
-    budget: Budget,
+    budget: IterationBudget,
+    wanted: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """Everything a template can refer to, by the Korean names the default templates use."""
+    """Everything a template can refer to, by the Korean names the default templates use.
+
+    Only the names in ``wanted`` (those the templates mention; all when None) are built: a
+    city's 100,000 집행현황 rows become records only if a template reads them.
+    """
     exec_table = tables.get("집행현황")
 
     def data(rows: list[Any]) -> Budgeted:
         return Budgeted(rows, budget)
 
-    revenue, spending = records(tables.get("세입")), records(tables.get("세출"))
-    context: dict[str, Any] = {
-        "설정": dict(settings.values),
-        "소관": settings.text("소관"),
-        "회계연도": settings.text("회계연도"),
-        "회차": settings.text("회차"),
-        "기준일": settings.text("기준일"),
-        "미집행기준": settings.threshold,
-        "계약저조기준": settings.contract_threshold,
-        "세입": data(revenue),
-        "세출": data(spending),
-        "사업별": data(records(tables.get("사업별증감"))),
-        "통계목": data(records(tables.get("통계목증감"))),
-        "집행현황": data(records(exec_table)),
-        "정보화사업": data(records(tables.get("정보화사업"))),
-        "미집행": data(flagged),
-        "미집행_행": data(unspent_rows(flagged, exec_table.cols if exec_table else None)),
-        "미집행_부서": data(department_rows(exec_table, flagged)),
-        "점검": data([{**f._asdict(), "cell": f.cell} for f in findings]),
-        "문장": dict(text),
-        "세입_합계": total(revenue),
-        "세출_총계": total(spending),
+    makers: dict[str, Callable[[], Any]] = {
+        "설정": lambda: dict(settings.values),
+        "소관": lambda: settings.text("소관"),
+        "회계연도": lambda: settings.text("회계연도"),
+        "회차": lambda: settings.text("회차"),
+        "기준일": lambda: settings.text("기준일"),
+        "미집행기준": lambda: settings.threshold,
+        "계약저조기준": lambda: settings.contract_threshold,
+        "세입": lambda: data(records(tables.get("세입"))),
+        "세출": lambda: data(records(tables.get("세출"))),
+        "사업별": lambda: data(records(tables.get("사업별증감"))),
+        "통계목": lambda: data(records(tables.get("통계목증감"))),
+        "집행현황": lambda: data(records(exec_table)),
+        "정보화사업": lambda: data(records(tables.get("정보화사업"))),
+        "미집행": lambda: data(flagged),
+        "미집행_행": lambda: data(unspent_rows(flagged, exec_table.cols if exec_table else None)),
+        "미집행_부서": lambda: data(department_rows(exec_table, flagged)),
+        "점검": lambda: data([{**f._asdict(), "cell": f.cell} for f in findings]),
+        "문장": lambda: dict(text),
+        "단위": lambda: {key: settings.unit(spec) for key, spec in TABLES.items()},
+        "세입_합계": lambda: total(records(tables.get("세입"))),
+        "세출_총계": lambda: total(records(tables.get("세출"))),
     }
-    return context
+    return {name: make() for name, make in makers.items() if wanted is None or name in wanted}

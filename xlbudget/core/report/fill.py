@@ -22,8 +22,10 @@ from ..refs import a1, col_index
 from ..rules import display_formula
 from ..settings import Settings
 from .language import (
-    Budget,
+    MAX_MAGNITUDE_DIGITS,
+    MAX_TEXT,
     Formula,
+    IterationBudget,
     TemplateEnvironment,
     TemplateLimit,
     TemplateRefused,
@@ -35,9 +37,13 @@ from .templates import FOR_RE, TemplateCell, TemplateSheet
 _FOR = re.compile(FOR_RE)
 _ATTR = re.compile(r"^\s*([^\W\d]\w*)\.([^\W\d]\w*)\s*$")
 _CONST_FORMULA = re.compile(r"^\s*(?:f|formula)\('([^'\\{}]*(?:\{row\}[^'\\{}]*)*)'\)\s*$")
+_RULE = r"rule\(\s*'([^']*)'((?:\s*,\s*\w+\s*=\s*'[A-Z]{1,3}')*)\s*\)"
+_RULE_CALL = re.compile(rf"^\s*{_RULE}\s*$")
+_SUBMITTED = re.compile(
+    rf"^\s*(?:submitted|calc)\(\s*([^\W\d]\w*)\s*,\s*'([^']*)'\s*,\s*(?:'([^']*)'|{_RULE})\s*\)\s*$"
+)
+_KWARG = re.compile(r"(\w+)\s*=\s*'([A-Z]{1,3})'")
 _EXPR = re.compile(r"^\{\{(?P<expr>(?:(?!\}\}).)*)\}\}$", re.S)
-#: The largest magnitude a cell can hold (Excel's doubles); beyond it a result is an error.
-MAX_NUMBER = 1e300
 ERROR_VALUE = "#양식오류"
 
 
@@ -61,7 +67,9 @@ def submitted(row: Any, column: str, fallback: Any) -> Formula | None:
 class Renderer:
     """Renders template sheets with one checked environment and a shared context."""
 
-    def __init__(self, context: dict[str, Any], settings: Settings, budget: Budget) -> None:
+    def __init__(
+        self, context: dict[str, Any], settings: Settings, budget: IterationBudget
+    ) -> None:
         self.env = TemplateEnvironment(budget)
         self.context = context
         self.settings = settings
@@ -127,9 +135,11 @@ class Renderer:
     def _compiled(self, text: str, expression: bool) -> Callable[[dict[str, Any]], Any]:
         """A callable of the variables; the two commonest shapes skip Jinja's context setup.
 
-        ``r.name`` on a dict row and a constant ``formula('…')`` are evaluated directly: a
-        block of tens of thousands of rows would otherwise spend most of its time creating
-        contexts.  Every text is checked against the template language first.
+        ``r.name`` on a dict row, a constant ``formula('…')``, ``rule(…)`` and
+        ``submitted(r, '…', rule(…))`` written with literals are evaluated directly, with
+        the same results as through Jinja: a block of tens of thousands of rows would
+        otherwise spend most of its time creating contexts.  Every text is checked against
+        the template language first.
         """
         key = ("E:" if expression else "T:") + text
         if key in self._cache:
@@ -145,8 +155,25 @@ class Renderer:
         elif expression and (m := _CONST_FORMULA.match(text)):
             formula = Formula(m.group(1))
             fn = lambda v: formula  # noqa: E731
+        elif expression and (m := _RULE_CALL.match(text)):
+            rule_formula = self._rule(m.group(1), m.group(2))
+            if rule_formula is not None:
+                fn = lambda v: rule_formula  # noqa: E731
+        elif expression and (m := _SUBMITTED.match(text)):
+            row_name, column, literal = m.group(1), m.group(2), m.group(3)
+            fallback = literal if literal is not None else self._rule(m.group(4), m.group(5))
+            if fallback is not None:
+                fn = lambda v: submitted(v.get(row_name), column, fallback)  # noqa: E731
         self._cache[key] = fn
         return fn
+
+    def _rule(self, name: str, kwargs: str) -> Formula | None:
+        """The formula of ``rule(name, …)`` written literally (None: let Jinja say why not)."""
+        try:
+            columns = dict(_KWARG.findall(kwargs))
+            return Formula("=" + display_formula(name, self.settings.digits, columns))
+        except ValueError:
+            return None
 
     def _style(self, cell: TemplateCell, bold: bool, number: bool = False) -> tuple[Any, ...]:
         """CellWrite's style fields, in field order, for this template cell (cached)."""
@@ -240,12 +267,12 @@ class Renderer:
                 return CellWrite(out_row, cell.col, None, False, *self._style(cell, bold))
             return None
         if kind in (int, float) or (isinstance(result, (int, float)) and kind is not bool):
-            if abs(result) >= MAX_NUMBER:
-                raise TemplateLimit("숫자가 너무 큽니다(엑셀 칸에 넣을 수 없음)")
+            if abs(result) >= 10.0**MAX_MAGNITUDE_DIGITS:
+                raise TemplateLimit(f"숫자가 너무 큽니다(10^{MAX_MAGNITUDE_DIGITS} 이상)")
             return CellWrite(out_row, cell.col, result, False, *self._style(cell, bold, True))
         text = str(result)
-        if len(text) > 32_767:
-            raise TemplateLimit("글자가 너무 깁니다(칸 하나에 32,767자까지)")
+        if len(text) > MAX_TEXT:
+            raise TemplateLimit(f"글자가 너무 깁니다(칸 하나에 {MAX_TEXT:,}자까지)")
         return CellWrite(out_row, cell.col, text, False, *self._style(cell, bold))
 
     def sheet(self, template: TemplateSheet) -> SheetPlan:
@@ -321,3 +348,16 @@ class Renderer:
 
 def cell_ref(cell: TemplateCell) -> str:
     return a1(cell.row, cell.col)
+
+
+def referenced_names(templates: list[TemplateSheet]) -> set[str]:
+    """Every variable the templates read (what the context must hold for them)."""
+    env = TemplateEnvironment(IterationBudget())
+    names: set[str] = set()
+    for template in templates:
+        for cell in template.cells:
+            if isinstance(cell.value, str) and ("{{" in cell.value or "{%" in cell.value):
+                text = cell.value.strip()
+                m = _FOR.match(text)
+                names |= env.names("{{ " + m.group(2) + " }}" if m else text)
+    return names

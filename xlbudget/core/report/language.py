@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import TemplateError, nodes
+from jinja2 import TemplateError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 #: Longest text a cell can hold in Excel.
@@ -144,7 +144,7 @@ class Formula:
     text: str
 
 
-class Budget:
+class IterationBudget:
     """Items a fill may still iterate over inside template expressions."""
 
     def __init__(self, items: int = ITERATION_BUDGET) -> None:
@@ -159,11 +159,11 @@ class Budget:
 
 
 class Budgeted(list):  # type: ignore[type-arg]
-    """A data list whose every pass (iteration, ``in``) is charged to a :class:`Budget`."""
+    """A data list whose every pass (iteration, ``in``) is charged to a :class:`IterationBudget`."""
 
     __slots__ = ("budget",)
 
-    def __init__(self, items: Iterable[Any], budget: Budget) -> None:
+    def __init__(self, items: Iterable[Any], budget: IterationBudget) -> None:
         super().__init__(items)
         self.budget = budget
 
@@ -203,7 +203,7 @@ class TemplateEnvironment(SandboxedEnvironment):
 
     intercepted_binops = frozenset({"**", "*", "+"})
 
-    def __init__(self, budget: Budget) -> None:
+    def __init__(self, budget: IterationBudget) -> None:
         super().__init__(finalize=lambda v: "" if v is None else v, autoescape=False)
         self.budget = budget
         self.filters = {name: f for name, f in self.filters.items() if name in FILTERS}
@@ -253,6 +253,13 @@ class TemplateEnvironment(SandboxedEnvironment):
         except RecursionError:
             raise TemplateRefused("양식 식이 너무 깊게 중첩되어 있습니다") from None
         _check_node(tree, loops=0)
+
+    def names(self, source: str) -> set[str]:
+        """The variables ``source`` reads (none if it cannot be parsed: it will be refused)."""
+        try:
+            return set(meta.find_undeclared_variables(self.parse(source)))
+        except (TemplateError, RecursionError):
+            return set()
 
     def compiled(self, text: str, expression: bool) -> Callable[[dict[str, Any]], Any]:
         """A checked, compiled template: an expression (typed result) or a text template."""

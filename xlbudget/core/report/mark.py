@@ -61,8 +61,8 @@ def rules_for(table: Table, settings: Settings) -> list[RuleWrite]:
 
     out = []
     if "지출원인행위액" in table.cols:
-        out.append(rule(rules.low_contract_flag(digits), FILL_UNCONTRACTED, stop=True))
-    out.append(rule(rules.unspent_flag(digits), FILL_UNPAID))
+        out.append(rule(rules.low_contract_flag_rule(digits), FILL_UNCONTRACTED, stop=True))
+    out.append(rule(rules.unspent_flag_rule(digits), FILL_UNPAID))
     return out
 
 
@@ -70,7 +70,7 @@ def low_contract(table: Table, settings: Settings) -> np.ndarray | None:
     """Where the barely-contracted rule holds (None when the table has no 지출원인행위액)."""
     if "지출원인행위액" not in table.frame:
         return None
-    return rules.evaluate(rules.low_contract_flag(settings.digits), _env(table, settings))
+    return rules.evaluate(rules.low_contract_flag_rule(settings.digits), _env(table, settings))
 
 
 def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
@@ -78,10 +78,10 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
     frame = table.frame
     digits = settings.digits
     env = _env(table, settings)
-    hit = np.flatnonzero(rules.evaluate(rules.unspent_flag(digits), env))
+    hit = np.flatnonzero(rules.evaluate(rules.unspent_flag_rule(digits), env))
     budget = env["예산현액"]
     spent = env["지출액"]
-    rate = rules.evaluate(rules.unspent_rate(rules.BUDGET, rules.SPENT, digits), env)
+    rate = rules.evaluate(rules.unspent_rate_rule(rules.BUDGET, rules.SPENT, digits), env)
     obligated = env.get("지출원인행위액", np.full(len(frame), np.nan))
     low = low_contract(table, settings)
 

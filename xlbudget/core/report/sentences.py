@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..korean import won_words
+from ..korean import unit_factor, won_words
 from ..model import Finding
 from ..numformat import tri
 from ..rates import rate
+from ..schema import TABLES
 from ..settings import Settings
 from ..tables import Table
 from .context import records, total
@@ -25,12 +26,13 @@ def change_word(value: float | None) -> str:
 
 
 def department_cuts(
-    items: list[dict[str, Any]], projects: list[dict[str, Any]]
+    items: list[dict[str, Any]], projects: list[dict[str, Any]], ratio: float = 1.0
 ) -> list[tuple[str, int, float]]:
-    """(담당관, number of projects cut, total cut in 천원) in order of appearance."""
+    """(담당관, number of projects cut, total cut) in order of appearance, in the unit of
+    ``items``; ``ratio`` turns an amount of ``projects`` into that unit."""
     cuts: dict[str, list[float]] = {}
     source = [r for r in items if r.get("수준") == 0] or [
-        {**r, "증감": (r.get("증감_기정") or 0) * 1000} for r in projects if r.get("수준") == 1
+        {**r, "증감": (r.get("증감_기정") or 0) * ratio} for r in projects if r.get("수준") == 1
     ]
     for row in source:
         change = row.get("증감")
@@ -50,13 +52,16 @@ def sentences(
     """The report's standard sentences, keyed by the part of the report they belong to."""
     s = settings
     digits = s.digits
-    office, year, round_ = s.text("소관", "○○"), s.text("회계연도", ""), s.text("회차", "")
-    summary_unit = s.text("요약단위", "백만원")
+    office, year, round_ = s.text("소관", "○○"), s.text("회계연도"), s.text("회차")
+    units = {key: s.unit(TABLES[key]) for key in TABLES}
+    summary_unit = units["세출"]
     out: dict[str, str] = {}
 
-    def won(x: float, unit: str = summary_unit, precision: str | None = None) -> str:
+    def won(
+        x: float, unit: str = summary_unit, precision: str | None = None, spaced: bool | None = None
+    ) -> str:
         try:
-            return won_words(x, unit, precision, s.spaced)
+            return won_words(x, unit, precision, s.spaced if spaced is None else spaced)
         except ValueError:  # an absurd amount in the data: the check reports it, words cannot
             return "(금액 표시 불가)"
 
@@ -68,19 +73,19 @@ def sentences(
         added = revenue["기정"] - revenue["당초"]
         new = revenue.get("추경")
         tail = (
-            "기정예산과 같은 " + won(new)
+            "기정예산과 같은 " + won(new, units["세입"])
             if new is not None and new == revenue["기정"]
             else (
                 f"기정예산 대비 {rate_text(new, revenue['기정'])} "
-                f"{change_word(new - revenue['기정'])}된 {won(new)}"
+                f"{change_word(new - revenue['기정'])}된 {won(new, units['세입'])}"
                 if new is not None
                 else "(추경 값 없음)"
             )
         )
         out["세입"] = (
-            f"○ {year}년 {office} 세입 기정예산은 당초예산 {won(revenue['당초'])}에서 "
-            f"{won(abs(added))}을 {'증액' if added >= 0 else '감액'}한 "
-            f"{won(revenue['기정'])}이며, {office} 소관 {year}년도 {round_} "
+            f"○ {year}년 {office} 세입 기정예산은 당초예산 {won(revenue['당초'], units['세입'])}"
+            f"에서 {won(abs(added), units['세입'])}을 {'증액' if added >= 0 else '감액'}한 "
+            f"{won(revenue['기정'], units['세입'])}이며, {office} 소관 {year}년도 {round_} "
             f"추가경정세입예산은 {tail}임."
         )
     spend = total(records(tables.get("세출")))
@@ -92,15 +97,19 @@ def sentences(
             f"{spend_rate} {change_word(spend['추경'] - spend['기정'])}"
             f"된 수준이며, 그 내역은 다음과 같음."
         )
-        cuts = department_cuts(records(tables.get("통계목증감")), records(tables.get("사업별증감")))
+        item_unit = units["통계목증감"]
+        ratio = unit_factor(units["사업별증감"]) / unit_factor(item_unit)
+        cuts = department_cuts(
+            records(tables.get("통계목증감")), records(tables.get("사업별증감")), ratio
+        )
         if cuts:
             cut_total = sum(c for _, _, c in cuts)
             parts = ", ".join(
-                f"{d} {n}건({won_words(c, '천원', '백만원', False)})" for d, n, c in cuts
+                f"{d} {n}건({won(c, item_unit, '백만원', False)})" for d, n, c in cuts
             )
             out["감액내역"] = (
                 f"○ 기정 예산 대비 {spend_rate}"
-                f"({won_words(cut_total, '천원', '백만원', False)})를 감액하고자 하는 것으로, "
+                f"({won(cut_total, item_unit, '백만원', False)})를 감액하고자 하는 것으로, "
                 f"{parts}을 감액 편성하여 제출하였음."
             )
     projects = [p for p in records(tables.get("사업별증감")) if p.get("수준") != 0]
@@ -108,7 +117,7 @@ def sentences(
         cut = [p for p in projects if (p.get("증감_기정") or 0) < 0]
         out["사업별"] = (
             f"○ 주요 사업 {len(projects)}개 중 {len(cut)}개 사업이 기정 대비 감액되었으며, "
-            f"감액 합계는 {won(-sum(p['증감_기정'] for p in cut))}임."
+            f"감액 합계는 {won(-sum(p['증감_기정'] for p in cut), units['사업별증감'])}임."
             if cut
             else f"○ 주요 사업 {len(projects)}개의 증감내역은 다음과 같음."
         )
@@ -116,10 +125,11 @@ def sentences(
     if execution is not None and len(execution.frame):
         budget = sum(r["budget"] or 0 for r in flagged)
         balance = sum((r["budget"] or 0) - (r["spent"] or 0) for r in flagged)
+        exec_unit = units["집행현황"]
         text = (
             f"○ {s.text('기준일')} 기준 {office} 소관 집행현황 {len(execution.frame)}건 중 "
             f"불용률이 {s.threshold:g}% 이상인 줄은 {len(flagged)}건(예산현액 "
-            f"{won(budget, '천원', '백만원')}, 지출잔액 {won(balance, '천원', '백만원')})"
+            f"{won(budget, exec_unit, '백만원')}, 지출잔액 {won(balance, exec_unit, '백만원')})"
         )
         if "지출원인행위액" in execution.frame:
             low = sum(bool(r.get("low_contract")) for r in flagged)

@@ -160,12 +160,12 @@ def _overview() -> TemplateSheet:
     s.line(None, ("Ⅰ. 추경예산 개요", HEADING)).line(None, ("1. 세 입", HEADING))
     s.line(None, ("{{ 문장.세입 }}", TEXT), skip=2)
     s.line(None, ("〈{{ 회계연도 }}년도 {{ 회차 }} 추경예산안 세입 규모〉", Style(bold=True)))
-    s.line(None, None, None, None, None, None, None, None, None, ("(단위 : 백만원, %)", UNIT))
+    s.line(None, *[None] * 8, ("(단위 : {{ 단위.세입 }}, %)", UNIT))
     _summary_block(s, "세입")
     s.blank().line(None, ("2. 세 출", HEADING))
     s.line(None, ("{{ 문장.세출 }}", TEXT), skip=2)
     s.line(None, ("〈{{ 회계연도 }}년도 {{ 회차 }} 추경예산안 세출 규모〉", Style(bold=True)))
-    s.line(None, None, None, None, None, None, None, None, None, ("(단위 : 백만원, %)", UNIT))
+    s.line(None, *[None] * 8, ("(단위 : {{ 단위.세출 }}, %)", UNIT))
     _summary_block(s, "세출")
     s.blank().line(None, ("{{ 문장.감액내역 }}", TEXT))
     return s.t
@@ -179,7 +179,7 @@ def _projects() -> TemplateSheet:
     )
     s.line(None, ("○ 추가경정예산 주요 사업별 예산 증감내역", TITLE), skip=2)
     s.line(None, ("{{ 문장.사업별 }}", TEXT), skip=2)
-    s.line(None, None, None, None, None, None, None, None, None, ("(단위 : 백만원, %)", UNIT))
+    s.line(None, *[None] * 8, ("(단위 : {{ 단위.사업별증감 }}, %)", UNIT))
     s.line(None, ("담당관", HEAD), ("세부사업", HEAD), *((h, HEAD) for h in _SUMMARY_HEAD))
     s.line(
         "{% for r in 사업별 %}",
@@ -189,11 +189,15 @@ def _projects() -> TemplateSheet:
     )
     s.line(
         None,
-        ('{{ chart("사업별 증감(기정 대비, 백만원)", "C", ["H"], skip_first=True) }}', Style()),
+        (
+            '{{ chart("사업별 증감(기정 대비, " ~ 단위.사업별증감 ~ ")", "C", ["H"], '
+            "skip_first=True) }}",
+            Style(),
+        ),
         skip=18,
     )
     s.line(None, ("○ 사업별·통계목별 증감내역 (산출내역 및 증감사유)", HEADING))
-    s.line(None, None, None, None, None, None, None, None, None, ("(단위 : 천원)", UNIT))
+    s.line(None, *[None] * 8, ("(단위 : {{ 단위.통계목증감 }})", UNIT))
     s.line(
         None,
         ("세부사업", HEAD),
@@ -236,7 +240,7 @@ def _unspent() -> TemplateSheet:
             Style(bold=True),
         ),
     )
-    s.line(None, None, None, None, None, None, None, ("(단위 : 천원)", UNIT))
+    s.line(None, *[None] * 6, ("(단위 : {{ 단위.집행현황 }})", UNIT))
     s.line(
         None,
         ("세부사업명", HEAD),
@@ -276,7 +280,13 @@ def _unspent() -> TemplateSheet:
         ("{{ r.지출액 }}", AMT),
         ("{{ rule('집행률', budget='D', spent='E') }}", PCT),
     )
-    s.line(None, ('{{ chart("담당관별 예산현액과 지출액(천원)", "B", ["D", "E"]) }}', Style()))
+    s.line(
+        None,
+        (
+            '{{ chart("담당관별 예산현액과 지출액(" ~ 단위.집행현황 ~ ")", "B", ["D", "E"]) }}',
+            Style(),
+        ),
+    )
     return s.t
 
 

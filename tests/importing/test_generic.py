@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.cell_range import CellRange
 
-from tests.importers.conftest import sha256
+from tests.importing.conftest import sha256
 from xlbudget.app.importing import ImportInputError, import_source
 from xlbudget.cli import main
 

@@ -21,7 +21,7 @@ import pytest
 from openpyxl.worksheet.table import Table
 
 from tests.conftest import REAL_DATA, REPO, need
-from tests.importers.conftest import OPENFISCAL, sha256
+from tests.importing.conftest import OPENFISCAL, sha256
 from xlbudget.app.importing import ImportInputError, import_source, map_source, summarize
 from xlbudget.cli import main
 from xlbudget.cli.common import INTERNAL_ERROR

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.cell_range import CellRange
 
-from tests.importers.conftest import PROJECTS, sha256
+from tests.importing.conftest import PROJECTS, sha256
 from xlbudget.app.importing import import_source
 from xlbudget.cli import main
 

@@ -16,7 +16,7 @@ import pytest
 from openpyxl.worksheet.cell_range import CellRange
 
 from tests.conftest import REAL_DATA, need
-from tests.importers.conftest import OPENFISCAL, sha256
+from tests.importing.conftest import OPENFISCAL, sha256
 from xlbudget.app.importing import import_source, map_source
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

@@ -1,0 +1,42 @@
+"""The review pipeline over any adapter: read the book, build the plan, apply it.
+
+Written against the adapter contract only (:class:`xlbudget.adapters.contract.BookAdapter`),
+so the file pipeline (:mod:`.review`) and the ribbon's live actions (:mod:`.live`) are the
+same three steps; each adds only what its place needs (a target path and a backup, a status
+bar and a message box).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+
+from ..adapters.contract import BookAdapter
+from ..core.engine import STEPS, build_plan
+from ..core.plan import ApplyReport, Plan
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def run_steps(
+    adapter: BookAdapter,
+    steps: Iterable[str] = STEPS,
+    sheets: Collection[str] | None = None,
+    progress: Progress = _quiet,
+    before_write: Callable[[], None] | None = None,
+    write: bool = True,
+) -> tuple[Plan, ApplyReport | None]:
+    """Read, plan and (unless ``write`` is False) apply; ``before_write`` runs in between."""
+    progress("표 읽는 중…")
+    book = adapter.read_book()
+    progress("점검·계산 중…")
+    plan = build_plan(book, steps, sheets)
+    if not write:
+        return plan, None
+    if before_write is not None:
+        before_write()
+    progress("결과 쓰는 중…")
+    return plan, adapter.apply_plan(plan)
