@@ -9,11 +9,13 @@ import openpyxl
 import pandas as pd
 import pytest
 from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formula.translate import Translator
 from openpyxl.styles import Font
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
+from xlbudget.adapters.xlsx.rows import fill_down
 from xlbudget.app.importing import open_target, write_rows
 from xlbudget.app.sample import synthetic_execution
 from xlbudget.cli import main
@@ -149,3 +151,23 @@ def test_sample_command_writes_a_workbook(tmp_path: Path, capsys):
     expected, _ = synthetic_execution(300, random_state=3)
     first = [c.value for c in ws[ref.min_row + 1]]
     assert first[:4] == list(expected.iloc[0][["담당관", "세부사업", "통계목", "예산현액"]])
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "D5-F5",
+        'IF(D5=0,"",ROUND(G5/D5*100,1))',
+        "$D5-F$5+SUM(A5:C5)",
+        "'Sheet 1'!B5+'Q1 data'!C7",
+        'IF(A5="B5 text","",LOG10(A5))',
+        "SUM(A:A)+xb_threshold",
+        "[@예산현액]-[@지출액]",
+    ],
+)
+def test_formulas_move_down_as_excel_fills_them(formula: str) -> None:
+    """The writer's own row shift agrees with openpyxl's formula translator."""
+    moved = fill_down(formula, 4)  # written for sheet row 5
+    for row in (4, 5, 99, 49_999):
+        expected = Translator("=" + formula, origin="H5").translate_formula(f"H{row + 1}")
+        assert "=" + moved(row) == expected, (formula, row)

@@ -205,6 +205,12 @@ class Package:
             raise InputError(f"통합 문서 패키지에 {name} 파트가 없습니다 | part {name} is missing")
         return self.parts[name]
 
+    def set_bytes(self, name: str, data: bytes) -> None:
+        """Replace part ``name`` by ``data`` (a part written as text, not as a tree)."""
+        self._trees.pop(name, None)
+        self._read.pop(name, None)
+        self.parts[name] = data
+
     def set_xml(self, name: str, root: Any) -> None:
         self._read.pop(name, None)
         self._trees[name] = root

@@ -16,10 +16,13 @@ would silently go wrong.  Text from data is always an inline string: a 세부사
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 from openpyxl.formula.translate import Translator
@@ -27,7 +30,7 @@ from openpyxl.formula.translate import Translator
 from ...core.errors import InputError
 from ...core.model import TableRef
 from ...core.refs import a1, col_letter, parse_a1, parse_range, range_a1
-from .package import REL_TABLE, WORKBOOK, Package, q
+from .package import REL_TABLE, WORKBOOK, Package, q, serialize_xml
 from .sheets import ORDER, text
 from .workbook import WorkbookXml, insert_in_order
 
@@ -92,13 +95,6 @@ def _template(sheet_data: Any, ref: TableRef, first_col: int, last_col: int) -> 
                 formulas[col] = formula
         break
     return _Template(styles, formulas, row_number)
-
-
-def _translate(formula: str, origin_row: int, col: int, row: int) -> str:
-    if "[@" in formula:
-        return formula  # structured references are the same on every row
-    origin = a1(origin_row, col)
-    return Translator("=" + formula, origin=origin).translate_formula(a1(row, col))[1:]
 
 
 def _value_xml(ref: str, s: str, value: Any) -> str | None:
@@ -170,12 +166,16 @@ def replace_table_rows(
 ) -> int:
     """Write ``frame``'s rows as the data rows of the table at ``ref``; returns the new last
     data row (0-based).  ``columns`` maps the frame's canonical columns to sheet columns;
-    ``provided`` names those whose values come from the source and win over a formula."""
+    ``provided`` names those whose values come from the source and win over a formula.
+
+    The sheet is parsed once; the rows of the table's region are taken out of the tree and
+    written again as text (a table of 50,000 rows is written in about a second), each with
+    the cells it had outside the table's columns, in column order.
+    """
     n = len(frame)
     if n == 0:
         raise InputError("가져올 행이 없습니다.")
-    parts = package.sheet_parts()
-    part = parts.get(ref.sheet)
+    part = package.sheet_parts().get(ref.sheet)
     if part is None:
         raise InputError(f"시트 '{ref.sheet}'의 파트를 찾을 수 없습니다")
     root = package.edit(part)
@@ -198,58 +198,50 @@ def replace_table_rows(
                 f"({ref.name} {ref.ref} → {new_tail + 1}행까지 필요). 그 내용을 다른 시트로 "
                 "옮기거나 지운 뒤 다시 실행하십시오. (통합문서는 바뀌지 않았습니다)"
             )
-    rows = {int(r.get("r", 0)) - 1: r for r in sheet_data.iter(q("row"))}
-    # The totals row's cells move with the table's end.
-    totals_cells: list[tuple[int, Any]] = []
-    for k in range(totals):
-        row = rows.get(old_last + 1 + k)
-        if row is None:
+    # Take the region's rows out; keep what they hold outside the table, and its totals row.
+    region_end = max(old_tail, new_tail)
+    outside: dict[int, list[tuple[int, str]]] = {}
+    attributes: dict[int, dict[str, str]] = {}
+    totals_cells: dict[int, list[tuple[int, str]]] = {}
+    placeholder = etree.Comment(f"xlbudget-rows-{uuid.uuid4().hex}")
+    for row in list(sheet_data.iter(q("row"))):
+        r = int(row.get("r", 0)) - 1
+        if not first <= r <= region_end:
             continue
+        attributes[r] = {k: v for k, v in row.attrib.items() if k not in ("r", "spans")}
         for col, cell in _cells_by_col(row).items():
+            xml = etree.tostring(cell, encoding="unicode", with_tail=False)
+            xml = re.sub(r'\sxmlns(:\w+)?="[^"]*"', "", xml, count=0)  # declared on the root
             if first_col <= col <= last_col:
-                row.remove(cell)
-                totals_cells.append((k, cell))
-    # Clear the old data rows inside the table's columns.
-    for r in range(first, max(old_tail, first - 1) + 1):
-        row = rows.get(r)
-        if row is None:
-            continue
-        for col, cell in _cells_by_col(row).items():
-            if first_col <= col <= last_col:
-                row.remove(cell)
-    by_col = {col: name for name, col in columns.items() if name in frame.columns}
-    values = {name: frame[name].tolist() for name in by_col.values()}
-    letters = {col: col_letter(col) for col in range(first_col, last_col + 1)}
-    for i in range(n):
-        r = first + i
-        cells = []
-        for col in range(first_col, last_col + 1):
-            ref_text = f"{letters[col]}{r + 1}"
-            style = template.styles.get(col)
-            s = f' s="{style}"' if style else ""
-            name = by_col.get(col)
-            if col in template.formulas and (name is None or name not in provided):
-                formula = _translate(template.formulas[col], template.row, col, r)
-                cells.append(f'<c r="{ref_text}"{s}><f>{text(formula)}</f></c>')
-                continue
-            xml = _value_xml(ref_text, s, values[name][i]) if name is not None else None
-            if xml is None and style:
-                xml = f'<c r="{ref_text}"{s}/>'
-            if xml is not None:
-                cells.append(xml)
-        _put_cells(sheet_data, rows, r, cells, first_col)
-        if i and i % 20000 == 0:
-            progress(f"쓰는 중 {i:,}/{n:,}행")
-    for k, cell in totals_cells:
+                if old_last < r <= old_tail:
+                    totals_cells.setdefault(r - old_last - 1, []).append((col, xml))
+            else:
+                outside.setdefault(r, []).append((col, xml))
+        if placeholder.getparent() is None:
+            row.addprevious(placeholder)
+        sheet_data.remove(row)
+    if placeholder.getparent() is None:
+        _place(sheet_data, placeholder, first)
+    text_rows = _region_rows(
+        template, columns, frame, provided, first, new_last, first_col, last_col, progress
+    )
+    for k, cells in totals_cells.items():
         r = new_last + 1 + k
-        col = parse_a1(cell.get("r"))[1]
-        cell.set("r", a1(r, col))
-        _put_element(sheet_data, rows, r, cell)
-    for r in list(rows):
-        row = rows[r]
-        if len(row) == 0 and not set(row.attrib.keys()) - {"r", "spans"}:
-            sheet_data.remove(row)
-            del rows[r]
+        text_rows.setdefault(r, []).extend(
+            (col, re.sub(r'\br="\$?[A-Z]+\$?\d+"', f'r="{a1(r, col)}"', xml, count=1))
+            for col, xml in cells
+        )
+    for r, cells in outside.items():  # cells beside the table stay in their rows
+        text_rows.setdefault(r, []).extend(cells)
+    template_attrs = attributes.get(first, {})
+    body = []
+    for r in sorted(set(text_rows) | set(attributes)):
+        cells = sorted(text_rows.get(r, []))
+        extra = attributes.get(r, template_attrs if first <= r <= new_last else {})
+        if not cells and not extra:
+            continue
+        attrs = "".join(f" {k}={quoteattr(v)}" for k, v in extra.items() if not k.startswith("{"))
+        body.append(f'<row r="{r + 1}"{attrs}>' + "".join(x for _, x in cells) + "</row>")
     _finish_sheet(root, first_col, last_col, first, old_last, new_last, new_tail)
     if table_root is not None:
         new_ref = range_a1(ref.first_row, first_col, new_tail, last_col)
@@ -257,9 +249,101 @@ def replace_table_rows(
         auto = table_root.find(q("autoFilter"))
         if auto is not None:
             auto.set("ref", range_a1(ref.first_row, first_col, new_last, last_col))
-    book = WorkbookXml(package)
-    book.write_back()
+    marker = etree.tostring(placeholder, encoding="unicode")
+    package.set_bytes(part, serialize_xml(root).replace(marker.encode(), "".join(body).encode(), 1))
+    WorkbookXml(package).write_back()
     return new_last
+
+
+def _place(sheet_data: Any, placeholder: Any, first: int) -> None:
+    """Put ``placeholder`` where row ``first`` belongs among the sheet's rows."""
+    for row in sheet_data.iter(q("row")):
+        if int(row.get("r", 0)) - 1 > first:
+            row.addprevious(placeholder)
+            return
+    sheet_data.append(placeholder)
+
+
+def _region_rows(
+    template: _Template,
+    columns: Mapping[str, int],
+    frame: Any,
+    provided: frozenset[str] | set[str],
+    first: int,
+    new_last: int,
+    first_col: int,
+    last_col: int,
+    progress: Progress,
+) -> dict[int, list[tuple[int, str]]]:
+    """The new data rows as cell XML, by 0-based row: values, or the template's formulas."""
+    by_col = {col: name for name, col in columns.items() if name in frame.columns}
+    values = {name: frame[name].tolist() for name in by_col.values()}
+    formulas = {
+        col: fill_down(template.formulas[col], template.row)
+        for col in template.formulas
+        if by_col.get(col) is None or by_col[col] not in provided
+    }
+    plan = []
+    for col in range(first_col, last_col + 1):
+        style = template.styles.get(col)
+        plan.append((col, col_letter(col), f' s="{style}"' if style else "", by_col.get(col)))
+    out: dict[int, list[tuple[int, str]]] = {}
+    for i, r in enumerate(range(first, new_last + 1)):
+        number = str(r + 1)
+        cells = []
+        for col, letter, s, name in plan:
+            ref = letter + number
+            if col in formulas:
+                cells.append((col, f'<c r="{ref}"{s}><f>{text(formulas[col](r))}</f></c>'))
+                continue
+            xml = _value_xml(ref, s, values[name][i]) if name is not None else None
+            if xml is None and s:
+                xml = f'<c r="{ref}"{s}/>'
+            if xml is not None:
+                cells.append((col, xml))
+        out[r] = cells
+        if i and i % 20000 == 0:
+            progress(f"쓰는 중 {i:,}/{new_last - first + 1:,}행")
+    return out
+
+
+_CELL_REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)(?![\w(])")
+
+
+def fill_down(formula: str, origin_row: int) -> Callable[[int], str]:
+    """The template row's formula moved to any row: relative row references shift, absolute
+    ones (``$5``) and references to other rows' sheets stay as written, as Excel fills
+    a formula down a column.  Structured references ([@열]) are the same on every row."""
+    if "[" in formula:
+        return lambda _row: formula
+    pieces: list[str | int] = []
+    pos = 0
+    for quoted in re.finditer(r"'[^']*'|\"[^\"]*\"", formula):  # sheet names and strings
+        pieces += _split_refs(formula[pos : quoted.start()], origin_row)
+        pieces.append(quoted.group(0))
+        pos = quoted.end()
+    pieces += _split_refs(formula[pos:], origin_row)
+
+    def at(row: int) -> str:
+        return "".join(p if isinstance(p, str) else str(row + p + 1) for p in pieces)
+
+    return at
+
+
+def _split_refs(part: str, origin_row: int) -> list[str | int]:
+    """``part`` as literal text and row offsets (ints) of its relative cell references."""
+    out: list[str | int] = []
+    pos = 0
+    for m in _CELL_REF.finditer(part):
+        if m.start() > 0 and (part[m.start() - 1].isalnum() or part[m.start() - 1] in "_."):
+            continue  # part of a name or a function (LOG10, A1B2C)
+        if m.group(3):  # $5: an absolute row stays
+            continue
+        out.append(part[pos : m.start()] + m.group(1) + m.group(2))
+        out.append(int(m.group(4)) - 1 - origin_row)
+        pos = m.end()
+    out.append(part[pos:])
+    return out
 
 
 def _table_part(package: Package, sheet_part: str, ref: TableRef) -> Any:
@@ -270,47 +354,6 @@ def _table_part(package: Package, sheet_part: str, ref: TableRef) -> Any:
             if (table.get("displayName") or table.get("name") or "") == ref.name:
                 return package.edit(rel.target)
     return None
-
-
-def _row_element(sheet_data: Any, rows: dict[int, Any], r: int) -> Any:
-    row = rows.get(r)
-    if row is not None:
-        return row
-    row = etree.Element(q("row"), r=str(r + 1))
-    later = [k for k in rows if k > r]
-    if later:
-        rows[min(later)].addprevious(row)
-    else:
-        sheet_data.append(row)
-    rows[r] = row
-    return row
-
-
-def _put_cells(
-    sheet_data: Any, rows: dict[int, Any], r: int, cells: list[str], first_col: int
-) -> None:
-    if not cells:
-        return
-    row = _row_element(sheet_data, rows, r)
-    fragment = etree.fromstring(f'<row xmlns="{etree.QName(row).namespace}">{"".join(cells)}</row>')
-    existing = _cells_by_col(row)
-    before = next((existing[c] for c in sorted(existing) if c > first_col), None)
-    for cell in list(fragment):
-        if before is not None:
-            before.addprevious(cell)
-        else:
-            row.append(cell)
-
-
-def _put_element(sheet_data: Any, rows: dict[int, Any], r: int, cell: Any) -> None:
-    row = _row_element(sheet_data, rows, r)
-    col = parse_a1(cell.get("r"))[1]
-    existing = _cells_by_col(row)
-    after = next((existing[c] for c in sorted(existing) if c > col), None)
-    if after is not None:
-        after.addprevious(cell)
-    else:
-        row.append(cell)
 
 
 def _finish_sheet(
