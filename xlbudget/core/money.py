@@ -252,12 +252,14 @@ def round_half_up_array(values: np.ndarray, digits: int = 0) -> np.ndarray:
     finite = np.isfinite(v)
     mag = np.abs(np.where(finite, v, 0.0))  # NaN and ±inf are put back at the end
     scale = 10.0 ** abs(digits)
-    y = mag * scale if digits >= 0 else mag / scale
-    r = np.floor(y + 0.5)
-    out = r / scale if digits >= 0 else r * scale
-    # A tie at 15 significant digits lies within 5e-15 (relative) of y; 4e-14 leaves room
-    # for the error of the multiplication and of y + 0.5.
-    suspect = (np.abs(y - np.floor(y) - 0.5) <= 4e-14 * y + 1e-300) | (mag >= 1e15)
+    with np.errstate(over="ignore", invalid="ignore"):  # near 1e308, scaling overflows
+        y = mag * scale if digits >= 0 else mag / scale
+        r = np.floor(y + 0.5)
+        out = r / scale if digits >= 0 else r * scale
+        # A tie at 15 significant digits lies within 5e-15 (relative) of y; 4e-14 leaves
+        # room for the error of the multiplication and of y + 0.5.  Huge values (and those
+        # whose scaling overflowed) go the exact way.
+        suspect = (np.abs(y - np.floor(y) - 0.5) <= 4e-14 * y + 1e-300) | (mag >= 1e15)
     for i in np.flatnonzero(suspect & finite):
         out.flat[i] = abs(float(_round_excel(float(v.flat[i]), digits)))
     out = np.copysign(out, v) + 0.0  # + 0.0 turns -0.0 into 0.0
