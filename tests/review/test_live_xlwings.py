@@ -335,11 +335,22 @@ def test_missing_table_ends_in_an_alert(source: Path) -> None:
     values = remote_book.read_values(source)
     del values["집행현황"]
     book = remote_book.book(source, values)
-    assert live.fill(book) is None  # no exception
+    assert live.mark(book) is None  # no exception: mark alone has nothing to do
     assert [a["func"] for a in remote_book.actions(book)] == ["alert"]
     [message] = alerts(book)
     assert "집행현황" in message and "tbl_execution" in message
     assert "Traceback" not in message
+
+
+def test_missing_table_removes_only_its_part(source: Path) -> None:
+    values = remote_book.read_values(source)
+    del values["집행현황"]
+    book = remote_book.book(source, values)
+    plan = live.fill(book)
+    assert plan is not None
+    assert plan.reading.missing == ["집행현황"]
+    assert any("집행현황 표가 통합문서에 없어" in s for s in plan.sentences)
+    assert len(remote_book.actions(book, "addSheet")) == len(REVIEW)
 
 
 def test_unreadable_figure_is_a_finding_not_a_crash(source: Path) -> None:

@@ -260,14 +260,27 @@ def test_cli_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "Traceback" not in err and "fake.xlsx" in err
 
 
-def test_missing_table_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_table_removes_only_its_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without 집행현황 the rest is still reviewed, and the report says what is missing;
+    only ``mark`` alone, which could do nothing, is an error."""
     wb = openpyxl.load_workbook(BUNDLED_WORKBOOK, keep_vba=True)
     del wb["집행현황"]
     path = tmp_path / "no_exec.xlsm"
     wb.save(path)
-    assert main(["fill", str(path)]) == 2
+    assert main(["mark", str(path), "-o", str(tmp_path / "m.xlsm")]) == 2
     err = capsys.readouterr().err
     assert "집행현황" in err and "tbl_execution" in err and "Traceback" not in err
+    out = tmp_path / "out.xlsm"
+    assert main(["review", str(path), "-o", str(out), "--json"]) == 1  # the seed's 세입 error
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["reading"]["missing"] == ["집행현황"]
+    assert [f["cell"] for f in payload["findings"] if f["rule"] == "SUM"] == ["D5", "E5"]
+    assert any("집행현황 표가 통합문서에 없어" in s for s in payload["sentences"])
+    assert any(f["rule"] == "STEP_SKIPPED" for f in payload["findings"])
+    filled = openpyxl.load_workbook(out)
+    assert "검토_개요" in filled.sheetnames and "검토_점검" in filled.sheetnames
 
 
 def test_in_place_writes_a_backup(tmp_path: Path) -> None:

@@ -271,7 +271,7 @@ def _apply_rules(book: Any, plan: Plan, report: ApplyReport) -> None:
                 if RULE_MARKER in str(getattr(condition, "Formula1", "")):
                     condition.Delete()
         for rule in plan.rules:
-            target = book.sheets[rule.sheet].api.Range(rule.ref)
+            target = book.sheets[rule.sheet].api.Range(rule.ref.replace(" ", ","))  # a union
             formula = _relative_to_active_cell(book.app.api, rule.formula, target)
             condition = target.FormatConditions.Add(Type=XL_EXPRESSION, Formula1=formula)
             r, g, b = (int(rule.fill[i : i + 2], 16) for i in (0, 2, 4))

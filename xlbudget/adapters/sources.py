@@ -20,8 +20,8 @@ import pandas as pd
 
 from ..core.errors import InputError, UnsafeFileError
 from ..core.importing.model import ROW_COL, SOURCE_COL, ImportInputError
+from ..core.reading.headers import header_map
 from ..core.schema import TableSpec
-from ..core.tables import header_map
 
 Progress = Callable[[str], None]
 

@@ -27,9 +27,10 @@ from ..core.importing.convert import low_execution, tidy, totals
 from ..core.importing.model import ImportInputError, ImportResult
 from ..core.importing.presets import Mapped
 from ..core.model import BookData, TableRef
+from ..core.reading import read_book as read_tables
+from ..core.reading.headers import find_header_row, required_groups
 from ..core.schema import TABLES, TableSpec
-from ..core.settings import DEFAULT_DIGITS, SETTING, read_settings
-from ..core.tables import find_header_row, locate, required_groups, table_columns
+from ..core.settings import DEFAULT_DIGITS, SETTING
 from .paths import bundled_workbook
 
 Progress = Callable[[str], None]
@@ -177,7 +178,7 @@ def import_source(
         )
     progress(f"통합문서 여는 중: {workbook.name}")
     package, book = open_target(workbook)
-    settings = read_settings(book, [])
+    settings = read_tables(book, ()).settings
     mapped = map_source(paths, fmt, table, config, group_by, regions, progress, settings.digits)
     write_rows(package, book, mapped.spec, mapped.frame, written_columns(mapped), progress)
     saved = backup(workbook) if in_place else None
@@ -205,16 +206,31 @@ def write_rows(
     progress: Progress = _quiet,
 ) -> TableRef:
     """Replace the data rows of ``spec``'s table (found by the one table finder)."""
-    ref = locate(book, spec)
-    if ref is None:
+    table = read_tables(book, (spec.key,)).tables.get(spec.key)
+    if table is None:
         raise ImportInputError(
             f"통합문서에서 '{spec.key}' 표를 찾지 못했습니다: 표 이름 '{spec.table}'도, "
             f"머리글 {', '.join(spec.required)}을(를) 가진 행도 없습니다."
         )
+    if len(table.blocks) > 1:
+        raise ImportInputError(
+            f"통합문서의 '{spec.key}' 표가 {len(table.blocks)}곳에 있어 어디에 쓸지 정할 수 "
+            f"없습니다: {', '.join(b.place for b in table.blocks)}. 하나만 남기십시오."
+        )
+    block = table.blocks[0]
+    region = block.region
+    # The rows under the (possibly banded) header, as far as the table's content goes.
+    ref = TableRef(
+        region.excel_name or spec.table,
+        region.sheet,
+        region.body_start - 1,
+        region.first_col,
+        block.last_row if region.excel_name is None else region.last_row,
+        region.last_col,
+    )
     progress(f"{len(frame):,}행을 시트 '{ref.sheet}' 표 {ref.name}에 쓰는 중")
     try:
-        columns = table_columns(book, ref, spec)
-        replace_table_rows(package, ref, columns, frame, provided, progress)
+        replace_table_rows(package, ref, dict(region.cols), frame, provided, progress)
     except InputError as exc:
         raise ImportInputError(str(exc)) from None
     return ref

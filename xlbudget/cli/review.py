@@ -1,4 +1,10 @@
-"""``xlbudget review | check | mark | fill``: the review pipeline from the command line."""
+"""``xlbudget review | check | mark | fill``: the review pipeline from the command line.
+
+What was read is printed first (each table, its lines, the rows skipped and why), so "오류
+0건" is never read without knowing what it is about.  The exit code is 1 when a check found
+an error *or* something that looked like a table could not be read: a clean exit means
+everything given was read and checked.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from typing import Any
 
 from ..app.paths import WORKBOOK_NAME, bundled_workbook
 from ..app.review import review_file
+from ..core.reading import UNREAD_RULES
 from .common import EXIT_FINDINGS, EXIT_OK, guarded
 
 COMMANDS = (
@@ -69,7 +76,7 @@ def _run(args: argparse.Namespace, steps: tuple[str, ...]) -> int:
         progress,
     )
     plan = result.plan
-    errors = [f for f in plan.findings if f.severity == "오류"]
+    errors = [f for f in plan.findings if f.severity == "오류" or f.rule in UNREAD_RULES]
     if args.json:
         payload: dict[str, Any] = {
             "output": str(result.output) if result.output else None,
@@ -77,9 +84,12 @@ def _run(args: argparse.Namespace, steps: tuple[str, ...]) -> int:
             "flagged": plan.flagged,
             "findings": [f.as_json() for f in plan.findings],
             "sentences": plan.sentences,
+            "reading": plan.reading.as_json() if plan.reading else None,
         }
         print(json.dumps(payload, ensure_ascii=False, indent=1))
     else:
+        if plan.reading:
+            print("\n".join(plan.reading.text()))
         for finding in plan.findings:
             where = f"{finding.sheet}!{finding.cell}" if finding.cell else finding.sheet
             print(f"[{finding.severity}] {where} {finding.rule}: {finding.message}")

@@ -3,8 +3,10 @@
 Steps: ``check`` lists the inconsistencies of the submitted tables (the registry of
 :mod:`.checks`), ``mark`` adds the low-execution conditional formats, ``fill`` writes the
 검토_ sheets from the 양식_ templates (all of them, or the ones asked for: the ribbon's
-표 점검 writes only 검토_점검).  A missing input table is an error only for the steps that
-need it.
+표 점검 writes only 검토_점검).  The workbook is read once (:mod:`.reading`); each
+step runs on the tables it has, and a missing table removes only its part of the review,
+with a note saying so.  Only ``mark`` alone, asked of a workbook without 집행현황, is an
+error: there is nothing it could do.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from .checks import run_checks
 from .errors import InputError
 from .model import BookData, Finding
 from .plan import Plan
+from .reading import not_found, read_book
 from .report import mark
 from .report.context import build_context
 from .report.fill import Renderer, referenced_names
@@ -22,8 +25,6 @@ from .report.language import IterationBudget
 from .report.sentences import sentences
 from .report.templates import TemplateSheet, default_templates
 from .schema import INPUT_TABLES, REVIEW_PREFIX, TABLES, TEMPLATE_PREFIX
-from .settings import read_settings
-from .tables import not_found, read_tables
 
 STEPS = ("check", "mark", "fill")
 #: The review sheet of the findings (the ribbon's 표 점검 writes only this one).
@@ -52,13 +53,15 @@ def build_plan(
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         raise InputError(f"알 수 없는 단계입니다: {', '.join(unknown)} (가능: {', '.join(STEPS)})")
-    findings: list[Finding] = []
-    settings = read_settings(book, findings)
-    tables = read_tables(book, findings, INPUT_TABLES)
+    reading = read_book(book, INPUT_TABLES)
+    findings: list[Finding] = list(reading.findings)
+    settings, tables = reading.settings, reading.tables
     execution = tables.get("집행현황")
-    if execution is None and ("mark" in steps or ("fill" in steps and sheets is None)):
+    if execution is None and steps == ("mark",):
         raise not_found(TABLES["집행현황"])
-    plan = Plan()
+    if execution is None and "mark" in steps:
+        findings.append(_skipped("mark", "미집행 표시(조건부 서식)"))
+    plan = Plan(reading=reading.summary)
     if "check" in steps or "fill" in steps:
         findings += run_checks(tables, settings)
     plan.findings = findings
@@ -83,3 +86,16 @@ def build_plan(
             text = {k: v for k, v in text.items() if k == "점검"}
     plan.sentences = list(text.values()) if "fill" in steps else []
     return plan
+
+
+def _skipped(step: str, what: str) -> Finding:
+    spec = TABLES["집행현황"]
+    return Finding(
+        spec.sheet,
+        None,
+        None,
+        "STEP_SKIPPED",
+        "참고",
+        f"집행현황 표가 없어 {what}를 하지 않았습니다 (단계 {step}). 머리글 "
+        f"{', '.join(spec.required)}이(가) 있는 표를 넣으면 함께 검토합니다.",
+    )

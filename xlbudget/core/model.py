@@ -65,9 +65,19 @@ class TableRef:
 
 @dataclass
 class BookData:
-    """A workbook as plain values: every sheet as rows of cell values, plus its tables."""
+    """A workbook as plain values: every sheet as rows of cell values, plus its tables.
+
+    ``merges`` and ``percent`` help the reader understand tables typed as reports print
+    them: a merged label ("행정관리" over its rows) names every row it covers, and a rate
+    stored as a fraction under a percent format (0.85 shown as 85.0%) is a percent.  An
+    adapter that cannot tell leaves them empty; the reader then infers what it can.
+    """
 
     sheets: dict[str, list[list[Any]]]
     tables: list[TableRef] = field(default_factory=list)
     source: str = ""
     templates: list[Any] = field(default_factory=list)  # TemplateSheets read from 양식_ sheets
+    #: Sheet → merged ranges (first row, first col, last row, last col), 0-based inclusive.
+    merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
+    #: Sheet → the cells (0-based row, col) with a percent number format.
+    percent: dict[str, set[tuple[int, int]]] = field(default_factory=dict)

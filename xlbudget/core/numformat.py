@@ -7,6 +7,7 @@ for cells, so the cell keeps its number and Excel still computes with it.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -64,3 +65,11 @@ def tri_array(values: np.ndarray, digits: int = 0, suffix: str = "") -> np.ndarr
     out = (pd.Series(prefix) + body + suffix).to_numpy(dtype=object)
     out[~np.isfinite(v)] = ""
     return out
+
+
+def is_percent_format(code: str | None) -> bool:
+    """Whether an Excel number format shows its value ×100 with a % ("0.0%"; not the
+    literal "%" in quotes that our rate formats use)."""
+    if not code:
+        return False
+    return "%" in re.sub(r'"[^"]*"|\\.', "", code)

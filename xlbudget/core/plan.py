@@ -87,10 +87,18 @@ class RuleWrite:
     fill: str  # RGB hex
     font_color: str | None = None
     stop: bool = False
+    #: Further areas of the same rule (a table whose 소계 rows are not to be coloured is
+    #: covered in runs between them); the formula stays relative to the first area.
+    more: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def ref(self) -> str:
-        return range_a1(self.first_row, self.first_col, self.last_row, self.last_col)
+        """The areas as a ``sqref`` (space-separated, as the file format writes them)."""
+        return " ".join(range_a1(*area) for area in self.areas)
+
+    @property
+    def areas(self) -> tuple[tuple[int, int, int, int], ...]:
+        return ((self.first_row, self.first_col, self.last_row, self.last_col), *self.more)
 
 
 #: Every rule xlbudget writes mentions this name (미집행기준's defined name); re-running
@@ -111,6 +119,8 @@ class Plan:
     findings: list[Finding] = field(default_factory=list)
     flagged: list[dict[str, Any]] = field(default_factory=list)
     sentences: list[str] = field(default_factory=list)
+    #: What was read of the workbook (a ``ReadingSummary``): printed, returned and shown.
+    reading: Any = None
 
 
 @dataclass

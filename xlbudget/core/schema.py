@@ -27,6 +27,12 @@ class TableSpec:
     rates: tuple[str, ...] = ()
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     unit_setting: str = ""  # the 설정 item that may give another unit (요약단위, 금액단위)
+    #: Label columns, outer to inner: a header merged over several columns names them in
+    #: this order ("구 분" over two columns of 세입 is 구분 and 세부).
+    labels: tuple[str, ...] = ()
+    #: Words that mark this table in a sheet name, a caption above it or its row labels;
+    #: they tell apart tables whose headers are the same (세입 and 세출).
+    hints: tuple[str, ...] = ()
 
 
 _SUMMARY_NUM = ("당초", "기정", "추경", "증감_당초", "증감_기정")
@@ -51,11 +57,13 @@ TABLES: dict[str, TableSpec] = {
             "〈추경예산안 세입 규모〉",
             "백만원",
             ("수준", "구분", "세부", *_SUMMARY_NUM, *_SUMMARY_RATES),
-            ("수준", "구분", "당초", "기정", "추경"),
+            ("구분", "당초", "기정", "추경"),
             _SUMMARY_NUM,
             _SUMMARY_RATES,
             _SUMMARY_ALIASES,
             unit_setting="요약단위",
+            labels=("구분", "세부"),
+            hints=("세입", "지방세", "세외수입", "보조금", "보전수입", "지방교부세", "조정교부금"),
         ),
         TableSpec(
             "세출",
@@ -64,11 +72,13 @@ TABLES: dict[str, TableSpec] = {
             "〈추경예산안 세출 규모〉",
             "백만원",
             ("수준", "구분", "회계", "세부", *_SUMMARY_NUM, *_SUMMARY_RATES),
-            ("수준", "세부", "당초", "기정", "추경"),
+            ("당초", "기정", "추경"),
             _SUMMARY_NUM,
             _SUMMARY_RATES,
             _SUMMARY_ALIASES,
             unit_setting="요약단위",
+            labels=("구분", "세부"),
+            hints=("세출", "행정운영경비", "사업비", "재무활동", "일반회계", "특별회계", "예비비"),
         ),
         TableSpec(
             "사업별증감",
@@ -77,11 +87,17 @@ TABLES: dict[str, TableSpec] = {
             "○ 추가경정예산 주요 사업별 예산 증감내역",
             "백만원",
             ("수준", "담당관", "세부사업", *_SUMMARY_NUM, *_SUMMARY_RATES),
-            ("수준", "세부사업", "기정", "추경"),
+            ("세부사업", "기정", "추경"),
             _SUMMARY_NUM,
             _SUMMARY_RATES,
-            {**_SUMMARY_ALIASES, "세부사업": ("세부사업명", "사업명", "세부사업별")},
+            {
+                **_SUMMARY_ALIASES,
+                "세부사업": ("세부사업명", "사업명", "세부사업별"),
+                "담당관": ("부서", "부서명", "담당부서", "실과"),
+            },
             unit_setting="요약단위",
+            labels=("담당관", "세부사업"),
+            hints=("사업별", "주요사업", "주요 사업"),
         ),
         TableSpec(
             "통계목증감",
@@ -100,11 +116,21 @@ TABLES: dict[str, TableSpec] = {
                 "산출내역",
                 "증감사유",
             ),
-            ("수준", "세부사업", "통계목", "기정", "추경"),
+            ("통계목", "기정", "추경"),
             ("기정", "추경", "증감"),
             (),
-            {"세부사업": ("세부사업명", "사업명"), "통계목": ("예산과목", "과목구분")},
+            {
+                "세부사업": ("세부사업명", "사업명"),
+                "통계목": ("예산과목", "과목구분", "통계목명", "구분", "과목"),
+                "기정": ("기정예산",),
+                "추경": ("추경예산", "추경예산안"),
+                "증감": ("증감액",),
+                "산출내역": ("산출내역및증감사유", "산출근거"),
+                "담당관": ("부서", "부서명", "담당부서", "실과"),
+            },
             unit_setting="금액단위",
+            labels=("담당관", "세부사업", "통계목"),
+            hints=("통계목", "소요예산", "예산과목", "산출내역"),
         ),
         TableSpec(
             "집행현황",
@@ -122,20 +148,21 @@ TABLES: dict[str, TableSpec] = {
                 "지출잔액",
                 "불용률",
             ),
-            ("세부사업", "통계목", "예산현액", "지출액"),
+            ("세부사업", "예산현액", "지출액"),
             ("예산현액", "지출원인행위액", "지출액", "지출잔액"),
             ("불용률",),
             {
-                "담당관": ("부서", "부서명", "담당부서"),
+                "담당관": ("부서", "부서명", "담당부서", "실과", "분야"),
                 "세부사업": ("세부사업명", "사업명"),
-                "통계목": ("통계목명", "예산과목"),
-                "예산현액": ("예산현액(가)",),
-                "지출원인행위액": ("원인행위액", "지출원인행위"),
-                "지출액": ("지출액(나)", "집행액"),
-                "지출잔액": ("지출잔액(다)", "잔액"),
-                "불용률": ("미집행률", "불용률(다/가)"),
+                "통계목": ("통계목명", "예산과목", "과목"),
+                "지출원인행위액": ("원인행위액", "지출원인행위", "계약액"),
+                "지출액": ("집행액",),
+                "지출잔액": ("잔액", "미집행액"),
+                "불용률": ("미집행률", "불용율"),
             },
             unit_setting="금액단위",
+            labels=("담당관", "세부사업", "통계목"),
+            hints=("집행", "미집행", "불용"),
         ),
         TableSpec(
             "정보화사업",
@@ -146,7 +173,11 @@ TABLES: dict[str, TableSpec] = {
             ("사업명", "사업기간", "사업예산"),
             ("사업명", "사업예산"),
             ("사업예산",),
+            (),
+            {"사업예산": ("예산", "사업예산(예산)")},
             unit_setting="금액단위",
+            labels=("사업명",),
+            hints=("정보화",),
         ),
         TableSpec(
             "설정",

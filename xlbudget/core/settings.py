@@ -21,10 +21,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from .korean import UNITS
-from .model import BookData, Finding
+from .model import Finding
 from .refs import a1, quote_sheet
-from .schema import TABLES, TableSpec
-from .tables import locate, read_table, text
+from .schema import TableSpec
 
 Kind = Literal["text", "date", "unit", "percent", "digits", "flag"]
 
@@ -126,10 +125,13 @@ class Settings:
             return "" if setting is None else str(setting.default)
         return text(value)
 
-    def unit(self, spec: TableSpec) -> str:
-        """The unit of a table's amounts: 설정's 요약단위 / 금액단위, else the table's own."""
-        unit = self.text(spec.unit_setting, spec.unit) if spec.unit_setting else spec.unit
-        return unit.replace(" ", "") if unit.replace(" ", "") in UNITS else spec.unit
+    def declared_unit(self, spec: TableSpec) -> str | None:
+        """The unit 설정 declares for a table's amounts (요약단위 / 금액단위), if it names a
+        known one.  The table's unit is settled by the reader (설정, else its caption)."""
+        if not spec.unit_setting:
+            return None
+        unit = self.text(spec.unit_setting, "").replace(" ", "")
+        return unit if unit in UNITS else None
 
     def flag(self, key: str) -> bool:
         text = self.text(key).lower()
@@ -208,35 +210,10 @@ def check_values(values: dict[str, Any], cells: dict[str, tuple[str, int, int]])
     return found
 
 
-def read_settings(book: BookData, findings: list[Finding]) -> Settings:
-    """The 설정 table of ``book``; defaults when it is absent (with a note saying so)."""
-    spec = TABLES["설정"]
-    if locate(book, spec) is None:
-        findings.append(
-            Finding(
-                spec.sheet,
-                None,
-                None,
-                "NO_SETTINGS",
-                "참고",
-                f"설정 표가 없어 기본값(미집행기준 {SETTING['미집행기준'].default}%, "
-                f"계약저조기준 {SETTING['계약저조기준'].default}%, 소수 {DEFAULT_DIGITS}자리)을 "
-                "사용했습니다.",
-            )
-        )
-        return Settings()
-    table = read_table(book, spec.key, findings)
-    rows = book.sheets[table.sheet]
-    value_col = table.cols["값"]
-    values: dict[str, Any] = {}
-    cells: dict[str, tuple[str, int, int]] = {}
-    for i, key in enumerate(table.frame["항목"]):
-        if not key:
-            continue
-        r = int(table.frame["_row"].iat[i])
-        row = rows[r] if r < len(rows) else []
-        values[key] = row[value_col] if value_col < len(row) else None
-        cells[key] = (table.sheet, r, value_col)
-    problems = check_values(values, cells)
-    findings.extend(problems)
-    return Settings(values, cells, tuple(problems))
+def text(value: Any) -> str:
+    """A label cell as text: integral floats without ".0", surrounding spaces removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -9,6 +9,7 @@ package that holds only those sheets: the big data sheets are neither copied nor
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -16,11 +17,14 @@ from typing import Any
 
 from ...core.errors import InputError
 from ...core.model import BookData
+from ...core.numformat import is_percent_format
 from ...core.refs import col_index
 from ...core.report.templates import Style, TemplateSheet, template_from_cells
-from ...core.schema import ILLEGAL_CELL_CHARS, TEMPLATE_PREFIX, cell_text
-from .package import VBA_PART, WORKBOOK, Package, q, serialize_xml, to_bytes
+from ...core.schema import GENERATED_PREFIXES, ILLEGAL_CELL_CHARS, TEMPLATE_PREFIX, cell_text
+from .package import STYLES, VBA_PART, WORKBOOK, Package, q, serialize_xml, to_bytes
 from .workbook import WorkbookXml
+
+Merges = dict[str, list[tuple[int, int, int, int]]]
 
 
 def read_values(path: Path) -> dict[str, list[list[Any]]]:
@@ -29,9 +33,15 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
     Call it on a file that :meth:`Package.open` accepted: calamine is native code, and a
     file it cannot handle may take the process down rather than raise.
     """
+    return read_sheets(path)[0]
+
+
+def read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]], Merges]:
+    """Every sheet's values (see :func:`read_values`) and its merged ranges (0-based)."""
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
+    merges: Merges = {}
     try:
         book = CalamineWorkbook.from_path(str(path))
         out = {}
@@ -48,19 +58,80 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
                 ]
                 for row in sheet.to_python(skip_empty_area=False)
             ]
+            ranges = getattr(sheet, "merged_cell_ranges", None) or []
+            merges[name] = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # calamine's Rust panics are BaseExceptions
         raise InputError(
             f"'{path.name}'의 셀 값을 읽을 수 없습니다: {path} ({type(exc).__name__}: {exc})"
         ) from None
-    return out
+    return out, merges
 
 
 def read_book(package: Package, path: Path) -> BookData:
     """BookData of the file ``path`` whose vetted package is ``package``."""
-    sheets = read_values(path)
-    return BookData(sheets, package.tables(), str(path), read_templates(package))
+    sheets, merges = read_sheets(path)
+    return BookData(
+        sheets,
+        package.tables(),
+        str(path),
+        read_templates(package),
+        merges,
+        percent_cells(package),
+    )
+
+
+#: Built-in number formats that show a percent (0%, 0.00%).
+_PERCENT_BUILTIN = frozenset({9, 10})
+#: A cell element's attributes (the sheet XML is scanned, not parsed: it may be huge).
+_CELL = re.compile(rb"<c\b([^>]*)>")
+_ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_ATTR_S = re.compile(rb'\bs="([0-9]+)"')
+#: Percent cells kept per sheet: enough to tell how each rate column is stored.
+MAX_PERCENT_CELLS = 50_000
+
+
+def percent_styles(package: Package) -> frozenset[int]:
+    """The cell style indexes (``s``) whose number format shows a percent."""
+    if STYLES not in package.parts:
+        return frozenset()
+    root = package.xml(STYLES)
+    codes = {int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in root.iter(q("numFmt"))}
+    xfs = root.find(q("cellXfs"))
+    if xfs is None:
+        return frozenset()
+    out = set()
+    for i, xf in enumerate(xfs.findall(q("xf"))):
+        fmt = int(xf.get("numFmtId", "0") or 0)
+        if fmt in _PERCENT_BUILTIN or is_percent_format(codes.get(fmt)):
+            out.add(i)
+    return frozenset(out)
+
+
+def percent_cells(package: Package) -> dict[str, set[tuple[int, int]]]:
+    """Sheet → the cells shown as percents (a rate typed as 0.85 and shown as 85.0%)."""
+    styles = percent_styles(package)
+    wanted = {str(i).encode() for i in styles}
+    out: dict[str, set[tuple[int, int]]] = {}
+    for name, part in package.sheet_parts().items():
+        cells: set[tuple[int, int]] = set()
+        out[name] = cells
+        if not wanted or name.startswith(GENERATED_PREFIXES) or part not in package.parts:
+            continue
+        data = package.parts[part]
+        for m in _CELL.finditer(data):
+            attrs = m.group(1)
+            s = _ATTR_S.search(attrs)
+            if s is None or s.group(1) not in wanted:
+                continue
+            r = _ATTR_R.search(attrs)
+            if r is None:
+                continue
+            cells.add((int(r.group(2)) - 1, col_index(r.group(1).decode())))
+            if len(cells) >= MAX_PERCENT_CELLS:
+                break
+    return out
 
 
 def read_templates(package: Package) -> list[TemplateSheet]:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Finding
+from ..reading import Table
 from ..settings import Settings
-from ..tables import Table
 from .cross import check_projects_vs_items
 from .execution import check_execution
 from .items import check_items

@@ -8,8 +8,8 @@ import numpy as np
 
 from ..model import Finding
 from ..rates import change_array, unspent_rate_array
+from ..reading import Table
 from ..settings import Settings
-from ..tables import Table
 from .tolerance import EPS, HALF, amount, label, pct, rate_feasible
 
 

@@ -6,8 +6,8 @@ import numpy as np
 
 from ..model import Finding
 from ..rates import change_array
+from ..reading import Table
 from ..settings import Settings
-from ..tables import Table
 from .summary import check_differences, check_hierarchy, children
 from .tolerance import EPS, HALF, amount, label
 
@@ -43,9 +43,7 @@ def check_items(table: Table, settings: Settings) -> list[Finding]:
                 )
             )
         if np.any(np.abs(change[kids]) <= EPS):
-            sub = Table(
-                table.spec, table.ref, frame.iloc[[i, *kids]].reset_index(drop=True), table.cols
-            )
+            sub = Table(table.spec, table.blocks, frame.iloc[[i, *kids]].reset_index(drop=True))
             sub.frame["수준"] = [0] + [1] * len(kids)
             findings += check_hierarchy(sub, ("기정", "추경"))
     return findings

@@ -11,8 +11,8 @@ import numpy as np
 
 from ..model import Finding
 from ..rates import change_array
+from ..reading import Table
 from ..settings import DEFAULT_DIGITS, Settings
-from ..tables import Table
 from .tolerance import EPS, HALF, amount, label, pct, rate_feasible
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..numformat import tri
+from ..reading import Table
 from ..settings import DEFAULT_DIGITS
-from ..tables import Table
 
 HALF = 0.5  # a shown amount is within ±0.5 of its unit of its true value
 EPS = 1e-9

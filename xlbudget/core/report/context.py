@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from ..model import Finding
+from ..reading import Table
 from ..refs import col_letter, quote_sheet
 from ..schema import TABLES
 from ..settings import Settings
-from ..tables import Table
 from .language import Budgeted, IterationBudget
 
 
@@ -39,12 +39,21 @@ def records(table: Table | None) -> list[dict[str, Any]]:
     """The table's rows as dicts (NaN → None), each with a RowRef to its input cells."""
     if table is None:
         return []
-    frame = table.frame.drop(columns="_row")
+    frame = table.frame.drop(columns=["_row", "_block", "_kind"], errors="ignore")
     frame = frame.astype(object).where(frame.notna(), None)
     rows = frame.to_dict("records")
-    for row, sheet_row in zip(rows, table.frame["_row"].tolist(), strict=True):
-        row["_ref"] = RowRef(table.sheet, sheet_row, table.cols)
+    refs = [(b.region.sheet, b.cols) for b in table.blocks]
+    for row, sheet_row, block in zip(
+        rows, table.frame["_row"].tolist(), table.frame["_block"].tolist(), strict=True
+    ):
+        sheet, cols = refs[int(block)]
+        row["_ref"] = RowRef(sheet, sheet_row, cols)
     return rows
+
+
+def units(tables: dict[str, Table]) -> dict[str, str]:
+    """Each table's unit as read (설정, its caption, else its default)."""
+    return {key: tables[key].unit if key in tables else spec.unit for key, spec in TABLES.items()}
 
 
 def total(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -52,13 +61,24 @@ def total(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return next((r for r in rows if r.get("수준") == 0), {})
 
 
-def unspent_rows(
-    flagged: list[dict[str, Any]], cols: dict[str, int] | None = None
-) -> list[dict[str, Any]]:
-    """Display rows of the low-execution table: a department row, then its lines."""
-    rows: list[dict[str, Any]] = []
-    department, project = None, None
+def unspent_rows(flagged: list[dict[str, Any]], table: Table | None = None) -> list[dict[str, Any]]:
+    """Display rows of the low-execution table: one row per department, then its lines,
+    grouped by project.  Departments and projects keep the order they first appear in, so
+    an export listed by 분야 in source order still shows each department once."""
+    cols = {} if table is None else {b.region.sheet: b.cols for b in reversed(table.blocks)}
+    order: dict[Any, int] = {}
+    projects: dict[tuple[Any, Any], int] = {}
     for line in flagged:
+        order.setdefault(line["department"], len(order))
+        projects.setdefault((line["department"], line["project"]), len(projects))
+    lines = sorted(
+        flagged,
+        key=lambda x: (order[x["department"]], projects[(x["department"], x["project"])]),
+    )
+    rows: list[dict[str, Any]] = []
+    department: Any = object()
+    project: Any = None
+    for line in lines:
         if line["department"] != department:
             department, project = line["department"], None
             name = department or "(담당관 미기재)"
@@ -76,7 +96,7 @@ def unspent_rows(
                 "지출액": line["spent"],
                 "불용률": line["unspent_rate"],
                 "계약저조": line.get("low_contract"),
-                "_ref": RowRef(line["sheet"], line["row"] - 1, cols or {}),
+                "_ref": RowRef(line["sheet"], line["row"] - 1, cols.get(line["sheet"], {})),
             }
         )
         project = line["project"]
@@ -143,11 +163,11 @@ def build_context(
         "집행현황": lambda: data(records(exec_table)),
         "정보화사업": lambda: data(records(tables.get("정보화사업"))),
         "미집행": lambda: data(flagged),
-        "미집행_행": lambda: data(unspent_rows(flagged, exec_table.cols if exec_table else None)),
+        "미집행_행": lambda: data(unspent_rows(flagged, exec_table)),
         "미집행_부서": lambda: data(department_rows(exec_table, flagged)),
         "점검": lambda: data([{**f._asdict(), "cell": f.cell} for f in findings]),
         "문장": lambda: dict(text),
-        "단위": lambda: {key: settings.unit(spec) for key, spec in TABLES.items()},
+        "단위": lambda: units(tables),
         "세입_합계": lambda: total(records(tables.get("세입"))),
         "세출_총계": lambda: total(records(tables.get("세출"))),
     }

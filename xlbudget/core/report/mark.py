@@ -16,9 +16,9 @@ import numpy as np
 
 from .. import rules
 from ..plan import RuleWrite
+from ..reading import Table
 from ..refs import col_letter
 from ..settings import Settings
-from ..tables import Table
 
 FILL_UNCONTRACTED = "F8CBAD"  # red-orange: hardly any contract, hardly any payment
 FILL_UNPAID = "FFE699"  # yellow: contracted, not yet paid
@@ -37,33 +37,66 @@ def _env(table: Table, settings: Settings) -> dict[str, Any]:
 
 
 def rules_for(table: Table, settings: Settings) -> list[RuleWrite]:
-    """The two rules over the table's data rows (whole rows of the table)."""
+    """The two rules over the table's lines: whole rows, in runs between its 합계/소계 rows
+    (a total is not a line: the sheet colours only what the review lists).  Blocks laid out
+    alike share one rule; a block with other columns gets its own."""
     frame = table.frame
     if frame.empty:
         return []
-    first = int(frame["_row"].min())
-    last = int(frame["_row"].max())
-    refs = {name: f"${col_letter(col)}{first + 1}" for name, col in table.cols.items()}
     digits = settings.digits
-
-    def rule(expr: rules.Expr, fill: str, stop: bool = False) -> RuleWrite:
-        formula = rules.excel(expr, refs)
-        return RuleWrite(
-            table.sheet,
-            first,
-            table.ref.first_col,
-            last,
-            table.ref.last_col,
-            formula,
-            fill,
-            stop=stop,
-        )
-
+    layouts: dict[tuple[Any, ...], list[tuple[int, int, int, int]]] = {}
+    owners: dict[tuple[Any, ...], Any] = {}
+    blocks = frame["_block"].to_numpy()
+    rows = frame["_row"].to_numpy()
+    total_rows = (
+        table.totals.groupby("_block")["_row"].apply(list).to_dict()
+        if not table.totals.empty
+        else {}
+    )
+    for index, block in enumerate(table.blocks):
+        lines = np.sort(rows[blocks == index])
+        if lines.size == 0:
+            continue
+        region = block.region
+        key = (region.sheet, region.first_col, region.last_col, tuple(sorted(block.cols.items())))
+        owners.setdefault(key, block)
+        breaks = sorted(total_rows.get(index, []))
+        for run in _runs(lines, breaks):
+            layouts.setdefault(key, []).append((run[0], region.first_col, run[1], region.last_col))
     out = []
-    if "지출원인행위액" in table.cols:
-        out.append(rule(rules.low_contract_flag_rule(digits), FILL_UNCONTRACTED, stop=True))
-    out.append(rule(rules.unspent_flag_rule(digits), FILL_UNPAID))
+    for key, areas in layouts.items():
+        block = owners[key]
+        refs = {name: f"${col_letter(col)}{areas[0][0] + 1}" for name, col in block.cols.items()}
+        made = [(rules.unspent_flag_rule(digits), FILL_UNPAID, False)]
+        if "지출원인행위액" in block.cols:
+            made.insert(0, (rules.low_contract_flag_rule(digits), FILL_UNCONTRACTED, True))
+        out += [
+            RuleWrite(
+                block.region.sheet,
+                *areas[0],
+                rules.excel(expr, refs),
+                fill,
+                stop=stop,
+                more=tuple(areas[1:]),
+            )
+            for expr, fill, stop in made
+        ]
     return out
+
+
+def _runs(lines: np.ndarray, breaks: list[int]) -> list[tuple[int, int]]:
+    """(first, last) sheet rows of the runs of ``lines`` that no row of ``breaks`` splits."""
+    runs: list[tuple[int, int]] = []
+    start = prev = int(lines[0])
+    cuts = np.asarray(breaks)
+    for row in lines[1:]:
+        row = int(row)
+        if cuts.size and np.any((cuts > prev) & (cuts < row)):
+            runs.append((start, prev))
+            start = row
+        prev = row
+    runs.append((start, prev))
+    return runs
 
 
 def low_contract(table: Table, settings: Settings) -> np.ndarray | None:
@@ -89,10 +122,11 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
         return frame[name].to_numpy()[hit].tolist() if name in frame else [""] * len(hit)
 
     rows = (frame["_row"].to_numpy()[hit] + 1).tolist()
+    sheets = [table.blocks[int(b)].region.sheet for b in frame["_block"].to_numpy()[hit]]
     lows = low[hit].tolist() if low is not None else [None] * len(hit)
     return [
         {
-            "sheet": table.sheet,
+            "sheet": sheet,
             "row": row,
             "department": dept,
             "project": project,
@@ -103,7 +137,8 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
             "unspent_rate": _num(r),
             "low_contract": lo,
         }
-        for row, dept, project, item, b, o, s, r, lo in zip(
+        for sheet, row, dept, project, item, b, o, s, r, lo in zip(
+            sheets,
             rows,
             column("담당관"),
             column("세부사업"),

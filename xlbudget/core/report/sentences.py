@@ -13,10 +13,13 @@ from ..korean import unit_factor, won_words
 from ..model import Finding
 from ..numformat import tri
 from ..rates import rate
-from ..schema import TABLES
+from ..reading import Table
 from ..settings import Settings
-from ..tables import Table
 from .context import records, total
+from .context import units as table_units
+
+#: The sentence each input table gives (a missing table leaves a line saying so instead).
+_PARTS = {"세입": "세입", "세출": "세출", "사업별증감": "사업별", "집행현황": "미집행"}
 
 
 def change_word(value: float | None) -> str:
@@ -52,8 +55,8 @@ def sentences(
     """The report's standard sentences, keyed by the part of the report they belong to."""
     s = settings
     digits = s.digits
-    office, year, round_ = s.text("소관", "○○"), s.text("회계연도"), s.text("회차")
-    units = {key: s.unit(TABLES[key]) for key in TABLES}
+    office, year, round_ = (s.text(k, "") or "○○" for k in ("소관", "회계연도", "회차"))
+    units = table_units(tables)
     summary_unit = units["세출"]
     out: dict[str, str] = {}
 
@@ -68,6 +71,9 @@ def sentences(
     def rate_text(new: float, base: float) -> str:
         return f"{tri(abs(rate(new, base, digits) or 0), digits)}%"
 
+    for key, part in _PARTS.items():
+        if key not in tables:
+            out[part] = f"※ {key} 표가 통합문서에 없어 이 부분은 검토하지 않았음."
     revenue = total(records(tables.get("세입")))
     if revenue.get("기정") is not None and revenue.get("당초") is not None:
         added = revenue["기정"] - revenue["당초"]
@@ -126,8 +132,10 @@ def sentences(
         budget = sum(r["budget"] or 0 for r in flagged)
         balance = sum((r["budget"] or 0) - (r["spent"] or 0) for r in flagged)
         exec_unit = units["집행현황"]
+        as_of = s.text("기준일", "")
+        when = f"{as_of} 기준 " if as_of else ""
         text = (
-            f"○ {s.text('기준일')} 기준 {office} 소관 집행현황 {len(execution.frame)}건 중 "
+            f"○ {when}{office} 소관 집행현황 {len(execution.frame)}건 중 "
             f"불용률이 {s.threshold:g}% 이상인 줄은 {len(flagged)}건(예산현액 "
             f"{won(budget, exec_unit, '백만원')}, 지출잔액 {won(balance, exec_unit, '백만원')})"
         )
