@@ -33,7 +33,7 @@ def pct(value: float, digits: int) -> str:
 def label(table: Table, i: int) -> str:
     """How a message names row ``i``: its label in quotes, else its sheet row number."""
     frame = table.frame
-    for column in ("세부", "세부사업", "구분", "통계목", "사업명"):
+    for column in ("세부", "세부사업", "구분", "통계목", "사업명", "담당관"):
         if column in frame and frame[column].iat[i]:
             text = frame[column].iat[i]
             if column == "세부" and "구분" in frame and frame["구분"].iat[i] not in ("", text):

@@ -227,7 +227,8 @@ def read_block(
             if column in label_cols and spec.key in ("집행현황", "통계목증감", "세입", "세출"):
                 value = record.get(column)
                 if kinds.has_value(value):
-                    fills[column] = value
+                    if kinds.total_kind(value) is None:  # "소계" names no project below it
+                        fills[column] = value
                 elif column in fills and kind == kinds.LINE:
                     record[column] = fills[column]
         if department is not None and not kinds.has_value(record.get("담당관")):
