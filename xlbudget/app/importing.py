@@ -1,15 +1,17 @@
 """One import, end to end: detect the format, read, map (pure), write the workbook, report.
 
-The target table is found by the core's one table finder, the threshold that the summary
-counts with is read by the core's one settings reader, and the rows are written by the file
-adapter's package writer: every other part of the workbook is kept byte for byte.  The
-workbook given is never modified unless ``in_place`` is asked for, and then a backup copy is
-written first (the one backup policy).  By default the result goes to
-``<stem>.imported<suffix>`` beside it.
+The target table is found, and the threshold the summary counts with is read, by the core's
+one reader; the rows are written by the file adapter's package writer: every other part of
+the workbook is kept byte for byte, but for the 설정 items the data decides (소관, 회계연도,
+기준일: :mod:`xlbudget.core.importing.about`).  The workbook given is never modified unless
+``in_place`` is asked for, and then a backup copy is written first (the one backup policy).
+By default the result goes to ``<stem>.imported<suffix>`` beside it; without a workbook,
+into a new working workbook of its own.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +22,9 @@ from ..adapters import sources
 from ..adapters.xlsx import XlsxFile
 from ..adapters.xlsx.package import Package, backup
 from ..adapters.xlsx.reader import read_values
-from ..adapters.xlsx.rows import replace_table_rows
+from ..adapters.xlsx.rows import replace_table_rows, set_cells
 from ..core.errors import InputError
-from ..core.importing import presets
+from ..core.importing import about, presets
 from ..core.importing.convert import low_execution, tidy, totals
 from ..core.importing.model import ImportInputError, ImportResult
 from ..core.importing.presets import Mapped
@@ -30,8 +32,8 @@ from ..core.model import BookData, TableRef
 from ..core.reading import read_book as read_tables
 from ..core.reading.headers import find_header_row, required_groups
 from ..core.schema import TABLES, TableSpec
-from ..core.settings import DEFAULT_DIGITS, SETTING
-from .paths import bundled_workbook
+from ..core.settings import DEFAULT_DIGITS, SETTING, Settings
+from ..workbook.build import new_workbook
 
 Progress = Callable[[str], None]
 FORMATS = ("auto", "lofin365", "openfiscal", "generic")
@@ -98,6 +100,10 @@ def map_source(
             mapped.notes.append("빈 파일: " + ", ".join(p.name for p in read.empty_files))
         if read.exe_dates:
             mapped.notes.append("기준일: " + ", ".join(sorted(read.exe_dates)))
+        if len(read.exe_dates) == 1:
+            day = about.report_date(next(iter(read.exe_dates)))
+            if day:
+                mapped.about.update({"기준일": day, "회계연도": day[:4]})
         return mapped
     if len(paths) != 1 or not paths[0].is_file():
         raise ImportInputError(
@@ -155,8 +161,26 @@ def import_source(
     in_place: bool = False,
     progress: Progress = _quiet,
 ) -> ImportResult:
-    """Import ``paths`` into ``workbook``'s table and save the result (see module docstring)."""
-    workbook = Path(workbook) if workbook is not None else bundled_workbook()
+    """Import ``paths`` into ``workbook``'s table and save the result (see module docstring).
+
+    Without ``workbook`` the rows go into a new working workbook (empty input tables, as
+    ``xlbudget new`` makes), saved as ``out`` or ``<source name>.xlsm`` in the current
+    folder: another district's data is never mixed with the bundled seed's tables.
+    """
+    if workbook is None:
+        if in_place:
+            raise ImportInputError("--in-place에는 고칠 통합문서(--into)가 필요합니다.")
+        target = Path(out) if out is not None else Path.cwd() / f"{Path(paths[0]).stem}.xlsm"
+        with tempfile.TemporaryDirectory(prefix="xlbudget-new-") as tmp:
+            fresh = new_workbook(Path(tmp) / target.with_suffix(".xlsm").name, {})
+            if target.suffix.lower() != ".xlsm":
+                raise ImportInputError(
+                    f"새 작업 통합문서는 매크로가 있어 .xlsm 으로 저장합니다: {target}"
+                )
+            return import_source(
+                paths, fresh, target, fmt, table, config, group_by, regions, False, progress
+            )
+    workbook = Path(workbook)
     if in_place and out is not None:
         raise ImportInputError(
             f"--in-place와 -o는 함께 쓸 수 없습니다: --in-place는 {workbook.name}을(를) 직접 "
@@ -181,6 +205,7 @@ def import_source(
     settings = read_tables(book, ()).settings
     mapped = map_source(paths, fmt, table, config, group_by, regions, progress, settings.digits)
     write_rows(package, book, mapped.spec, mapped.frame, written_columns(mapped), progress)
+    mapped.notes += write_about(package, settings, mapped)
     saved = backup(workbook) if in_place else None
     progress(f"저장 중: {target.name}")
     package.save(target)
@@ -234,6 +259,21 @@ def write_rows(
     except InputError as exc:
         raise ImportInputError(str(exc)) from None
     return ref
+
+
+def write_about(package: Package, settings: Settings, mapped: Mapped) -> list[str]:
+    """Set (or empty) the 설정 items the import decides; the notes say what changed."""
+    new, notes = about.changes(settings, mapped.about, mapped.spec.key)
+    cells = {}
+    for key, value in new.items():
+        sheet, row, col = settings.cells[key]
+        cells.setdefault(sheet, {})[(row, col)] = value or None
+    try:
+        for sheet, values in cells.items():
+            set_cells(package, sheet, values)
+    except InputError as exc:
+        raise ImportInputError(str(exc)) from None
+    return notes
 
 
 def written_columns(mapped: Mapped) -> frozenset[str]:

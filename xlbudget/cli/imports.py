@@ -115,14 +115,17 @@ def configure_import(p: argparse.ArgumentParser) -> None:
         dest="workbook",
         type=Path,
         default=None,
-        help="가져올 통합문서 (기본: workbook/budget_review.xlsm)",
+        help="가져올 통합문서 (기본: 빈 입력 표의 새 작업 통합문서, xlbudget new 와 같음)",
     )
     p.add_argument(
         "-o",
         "--output",
         type=Path,
         default=None,
-        help="결과 파일 (기본: <이름>.imported<확장자>, 입력은 그대로 둡니다)",
+        help=(
+            "결과 파일 (기본: --into가 있으면 <이름>.imported<확장자>, 입력은 그대로 둡니다; "
+            "없으면 현재 폴더의 <원본 이름>.xlsm)"
+        ),
     )
     p.add_argument(
         "--in-place", action="store_true", help="통합문서를 직접 고칩니다 (먼저 백업 사본을 씁니다)"

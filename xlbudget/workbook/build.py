@@ -12,6 +12,7 @@ can be checked against a fresh build.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -93,15 +94,22 @@ def _write_templates(wb: Workbook) -> None:
         write_template(wb.create_sheet(template.name), template)
 
 
-def build_sheets(with_templates: bool = True) -> Workbook:
-    """The openpyxl workbook: input sheets, 설정, templates, 함수예시, xlwings.conf."""
+def build_sheets(
+    with_templates: bool = True, settings: Mapping[str, str] | None = None
+) -> Workbook:
+    """The openpyxl workbook: input sheets, 설정, templates, 함수예시, xlwings.conf.
+
+    With ``settings`` it is an officer's own workbook: empty input tables, 설정 from
+    ``settings`` (else defaults) and no 함수예시 (its examples point at the seed's cells).
+    """
     wb = Workbook()
     wb.remove(wb.active)
-    layouts = write_input_sheets(wb)
-    write_settings_sheet(wb)
+    layouts = write_input_sheets(wb, empty=settings is not None)
+    write_settings_sheet(wb, settings)
     if with_templates:
         _write_templates(wb)
-    write_examples_sheet(wb, layouts)
+    if settings is None:
+        write_examples_sheet(wb, layouts)
     write_xlwings_conf(wb)
     wb.code_name = "ThisWorkbook"
     for i, ws in enumerate(wb.worksheets, start=1):
@@ -131,9 +139,11 @@ def _fix_core_dates(data: bytes) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + body).encode("utf-8")
 
 
-def build_parts(with_templates: bool = True) -> dict[str, bytes]:
+def build_parts(
+    with_templates: bool = True, settings: Mapping[str, str] | None = None
+) -> dict[str, bytes]:
     """All parts of the finished .xlsm."""
-    wb = build_sheets(with_templates)
+    wb = build_sheets(with_templates, settings)
     code_names = [ws.sheet_properties.codeName for ws in wb.worksheets]
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -144,9 +154,9 @@ def build_parts(with_templates: bool = True) -> dict[str, bytes]:
     return package.finish(".xlsm")
 
 
-def build_bytes(with_templates: bool = True) -> bytes:
+def build_bytes(with_templates: bool = True, settings: Mapping[str, str] | None = None) -> bytes:
     """The .xlsm as bytes (identical for identical sources)."""
-    return to_bytes(build_parts(with_templates))
+    return to_bytes(build_parts(with_templates, settings))
 
 
 def build_workbook(path: str | Path, with_templates: bool = True) -> Path:
@@ -155,4 +165,19 @@ def build_workbook(path: str | Path, with_templates: bool = True) -> Path:
     if path.suffix.lower() != ".xlsm":
         raise InputError(f"작업 통합문서에는 매크로가 있어 이름이 .xlsm 으로 끝나야 합니다: {path}")
     write_atomic(build_bytes(with_templates), path)
+    return path
+
+
+def new_workbook(path: str | Path, settings: Mapping[str, str], overwrite: bool = False) -> Path:
+    """An officer's own working workbook at ``path``: VBA, ribbon, 양식_ sheets, empty input
+    tables and 설정 (``settings`` over the defaults).  An existing file is never replaced
+    unless ``overwrite``."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsm":
+        raise InputError(f"작업 통합문서에는 매크로가 있어 이름이 .xlsm 으로 끝나야 합니다: {path}")
+    if path.exists() and not overwrite:
+        raise InputError(f"파일이 이미 있습니다: {path} (덮어쓰려면 --force)")
+    if not path.parent.is_dir():
+        raise InputError(f"폴더가 없습니다: {path.parent}")
+    write_atomic(build_bytes(True, settings), path)
     return path

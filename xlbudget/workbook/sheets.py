@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core import schema, seed
 from ..core.numformat import AMOUNT_FORMAT, RATE_FORMAT, RATE_PCT_FORMAT
 from ..core.report.templates import Style, TemplateSheet
-from ..core.settings import NAMED, SETTING, percent_formula
+from ..core.settings import NAMED, SETTING, SETTINGS, percent_formula
 
 CAPTION_ROW, UNIT_ROW, HEADER_ROW = 1, 2, 4
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -198,13 +199,15 @@ def setup_print(ws: Worksheet, area: str, landscape: bool) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
 
 
-def write_input_sheets(wb: Workbook) -> dict[str, TableLayout]:
-    """One sheet per seed table (schema order), each created at the end of ``wb``."""
+def write_input_sheets(wb: Workbook, empty: bool = False) -> dict[str, TableLayout]:
+    """One sheet per input table (schema order), each created at the end of ``wb``: the
+    seed's rows, or none (a workbook of the officer's own, see ``xlbudget new``)."""
     layouts = {}
     for key in schema.INPUT_TABLES:
         spec = schema.TABLES[key]
         ws = wb.create_sheet(spec.sheet)
-        layouts[key] = write_table(ws, spec, seed.load(key))
+        frame = pd.DataFrame(columns=list(spec.columns)) if empty else seed.load(key)
+        layouts[key] = write_table(ws, spec, frame)
     return layouts
 
 
@@ -224,11 +227,19 @@ def setting_value(key: str, text: str) -> Any:
     return int(number) if number.is_integer() and "." not in text else number
 
 
-def write_settings_sheet(wb: Workbook) -> TableLayout:
-    """설정 with tbl_settings and the workbook-level names pointing at its 값 cells."""
+def write_settings_sheet(wb: Workbook, values: Mapping[str, str] | None = None) -> TableLayout:
+    """설정 with tbl_settings and the workbook-level names pointing at its 값 cells: the
+    seed's values, or (``values`` given) those and else each setting's default."""
     spec = schema.TABLES["설정"]
     ws = wb.create_sheet(spec.sheet)
     frame = seed.load("설정")
+    if values is not None:
+        frame = pd.DataFrame(
+            {
+                "항목": [s.key for s in SETTINGS],
+                "값": [_default_text(values.get(s.key, s.default)) for s in SETTINGS],
+            }
+        )
     typed = frame.copy().astype(object)
     typed["값"] = [setting_value(k, v) for k, v in zip(frame["항목"], frame["값"], strict=True)]
     typed["설명"] = [SETTING[key].description for key in frame["항목"]]  # one place: the registry
@@ -240,6 +251,14 @@ def write_settings_sheet(wb: Workbook) -> TableLayout:
         body = percent_formula(f"{quote_sheetname(ws.title)}!${col}${row}", setting.default)
         wb.defined_names[setting.name] = DefinedName(setting.name, attr_text=body)
     return layout
+
+
+def _default_text(value: Any) -> str:
+    if value is True:
+        return "예"
+    if value is False:
+        return "아니오"
+    return str(value)
 
 
 def write_xlwings_conf(wb: Workbook) -> Worksheet:

@@ -1,7 +1,7 @@
 """Replace the data rows of one table in a workbook package (the importers' writer).
 
-The table is found by the core's one table finder (:func:`xlbudget.core.tables.locate`) in
-the target's values; here its rows are rewritten in the sheet part.  New rows take the cell
+The table is found by the core's one reader (:mod:`xlbudget.core.reading`) in the
+target's values; here its rows are rewritten in the sheet part.  New rows take the cell
 style of the table's first data row; a column whose first data row holds a formula (a
 calculated column such as 지출잔액) keeps that formula, moved to each row, unless the source
 gave the value.  The Excel Table's ``ref`` and autofilter, and the conditional formats and
@@ -30,6 +30,7 @@ from openpyxl.formula.translate import Translator
 from ...core.errors import InputError
 from ...core.model import TableRef
 from ...core.refs import a1, col_letter, parse_a1, parse_range, range_a1
+from ...core.schema import cell_text
 from .package import REL_TABLE, WORKBOOK, Package, q, serialize_xml
 from .sheets import ORDER, text
 from .workbook import WorkbookXml, insert_in_order
@@ -253,6 +254,50 @@ def replace_table_rows(
     package.set_bytes(part, serialize_xml(root).replace(marker.encode(), "".join(body).encode(), 1))
     WorkbookXml(package).write_back()
     return new_last
+
+
+def set_cells(package: Package, sheet: str, values: Mapping[tuple[int, int], Any]) -> None:
+    """Write single values (0-based row, col → value; None empties the cell) into a sheet,
+    keeping each cell's style: how an import sets 설정's 소관 or 기준일."""
+    part = package.sheet_parts().get(sheet)
+    if part is None:
+        raise InputError(f"시트 '{sheet}'의 파트를 찾을 수 없습니다")
+    root = package.edit(part)
+    sheet_data = root.find(q("sheetData"))
+    if sheet_data is None:
+        raise InputError(f"시트 '{sheet}'에 <sheetData>가 없습니다")
+    rows = {int(r.get("r", 0)) - 1: r for r in sheet_data.iter(q("row"))}
+    for (r, c), value in sorted(values.items()):
+        row = rows.get(r)
+        if row is None:
+            row = etree.Element(q("row"), r=str(r + 1))
+            later = [n for n in sorted(rows) if n > r]
+            if later:
+                rows[later[0]].addprevious(row)
+            else:
+                sheet_data.append(row)
+            rows[r] = row
+        cells = _cells_by_col(row)
+        cell = cells.get(c)
+        if cell is None:
+            cell = etree.Element(q("c"), r=a1(r, c))
+            after = [n for n in sorted(cells) if n > c]
+            if after:
+                cells[after[0]].addprevious(cell)
+            else:
+                row.append(cell)
+        for child in list(cell):
+            cell.remove(child)
+        cell.attrib.pop("t", None)
+        if value is None:
+            continue
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            etree.SubElement(cell, q("v")).text = str(value)
+        else:
+            cell.set("t", "inlineStr")
+            t = etree.SubElement(etree.SubElement(cell, q("is")), q("t"))
+            t.text = cell_text(str(value))
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
 def _place(sheet_data: Any, placeholder: Any, first: int) -> None:

@@ -69,6 +69,8 @@ class Mapped:
     notes: list[str] = field(default_factory=list)
     provided: frozenset[str] = frozenset()  # columns the source gave (others were derived)
     preset: str = "generic"
+    #: What the source tells about 설정 (소관, 회계연도, 기준일); see :mod:`.about`.
+    about: dict[str, str] = field(default_factory=dict)
 
 
 def finish(
@@ -189,7 +191,7 @@ def lofin365(
         "지출원인행위액 없음 (원본에 없음)",
         "금액 원 → 천원 (정확한 소수)",
     ]
-    return finish(
+    mapped = finish(
         frame,
         spec,
         ("담당관", "세부사업", "통계목", "예산현액", "지출액"),
@@ -198,6 +200,9 @@ def lofin365(
         "lofin365",
         digits,
     )
+    if codes.nunique() == 1:
+        mapped.about["소관"] = str(region.iat[0])
+    return mapped
 
 
 def openfiscal(
@@ -222,9 +227,11 @@ def openfiscal(
             "기정 = 정부안, 추경 = 국회확정, 당초 없음",
             "금액 천원 → 백만원 (정확한 소수)",
         ]
-        return finish(
+        mapped = finish(
             frame, spec, ("담당관", "세부사업", "기정", "추경"), "천원", notes, "openfiscal", digits
         )
+        mapped.about = _single_values(raw, {"회계연도": "회계연도", "소관": "소관명"})
+        return mapped
     work["_item"] = "(전체) " + work["회계명"].fillna("").astype(str).str.strip()
     frame = map_columns(
         work,
@@ -237,7 +244,7 @@ def openfiscal(
         },
     )
     notes = ["담당관 = 소관명", "예산현액 = 국회확정, 지출액 없음 (편성 자료)"]
-    return finish(
+    mapped = finish(
         frame,
         spec,
         ("담당관", "세부사업", "통계목", "예산현액"),
@@ -246,6 +253,19 @@ def openfiscal(
         "openfiscal",
         digits,
     )
+    mapped.about = _single_values(raw, {"회계연도": "회계연도", "소관": "소관명"})
+    return mapped
+
+
+def _single_values(raw: pd.DataFrame, columns: Mapping[str, str]) -> dict[str, str]:
+    """설정 item → the one value a source column holds on every row (none when several)."""
+    out = {}
+    for key, column in columns.items():
+        if column in raw:
+            values = {str(v).strip() for v in raw[column].dropna() if str(v).strip()}
+            if len(values) == 1:
+                out[key] = values.pop().removesuffix(".0")
+    return out
 
 
 def generic(

@@ -80,6 +80,9 @@ def read_book(book: BookData, keys: Sequence[str] = INPUT_TABLES) -> Reading:
 
 # ----------------------------------------------------------------------------- 설정
 
+#: 설정 items that say whose, which year's and which day's data the review is about.
+DESCRIBING = ("소관", "회계연도", "기준일")
+
 
 def _settings(book: BookData, layout: Layout, reading: Reading) -> Settings:
     spec = TABLES["설정"]
@@ -114,6 +117,20 @@ def _settings(book: BookData, layout: Layout, reading: Reading) -> Settings:
         cells[key] = (region.sheet, int(r), value_col)
     problems = check_values(values, cells)
     reading.findings.extend(problems)
+    for key in DESCRIBING:
+        if key in cells and not Settings(values).text(key, ""):
+            sheet, row, col = cells[key]
+            reading.findings.append(
+                Finding(
+                    sheet,
+                    row,
+                    col,
+                    "SETTING_BLANK",
+                    "참고",
+                    f"설정 '{key}'이(가) 비어 있어 검토서 문장에는 "
+                    f"{'○○로 적었습니다' if key != '기준일' else '기준일 없이 적었습니다'}.",
+                )
+            )
     reading.summary.tables.append(
         TableSummary(
             "설정",
@@ -154,6 +171,8 @@ def _drop_empty_columns(table: Table) -> None:
     """An optional amount column with no number at all (지출원인행위액 of an export that has
     none) is no column: nothing may be claimed of it."""
     frame = table.frame
+    if frame.empty:
+        return
     for column in table.spec.numeric:
         if (
             column in frame

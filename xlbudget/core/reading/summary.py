@@ -31,7 +31,8 @@ class TableSummary:
         if self.key == "설정":
             return [f"설정: {' · '.join(self.places)} — 항목 {self.lines}개"]
         lines = [
-            f"{self.key}: {' · '.join(self.places)} — 줄 {self.lines:,}개"
+            f"{self.key}: {' · '.join(self.places)} — "
+            + (f"줄 {self.lines:,}개" if self.lines or self.totals else "빈 표")
             + (f", 합계·소계 {self.totals}행" if self.totals else "")
             + (f", 건너뛴 행 {len(self.skipped)}개({skipped})" if self.skipped else "")
             + f", 단위 {self.unit or '-'}({self.unit_from})"
