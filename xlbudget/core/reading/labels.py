@@ -35,12 +35,19 @@ REASONS = {
 
 _TOTALS = {"합계", "총계", "계", "총액", "합", "누계"}
 _SUBTOTAL = re.compile(r"^소계")
+#: The first letters of every total's label (Hangul is unchanged by NFKC normalisation).
+_FIRST = frozenset(k[0] for k in (*_TOTALS, "소계"))
 _NOTE = re.compile(r"^(?:※|\*|주\)|주:|자료:|출처:|\(주\)|-\s*주)")
 _HEADING = re.compile(r"^(?:[가-하]\.|[0-9]+\.|[ⅠⅡⅢⅣⅤⅥ]+\.|[①-⑳]|○|□|■|▶|◎)\s*")
 
 
 def total_kind(text: Any) -> str | None:
     """TOTAL or SUBTOTAL when ``text`` is a total's label ("합 계", "소계(일반회계)")."""
+    if not isinstance(text, str):
+        return None
+    stripped = text.lstrip()
+    if not stripped or stripped[0] not in _FIRST:  # most labels: settled without normalising
+        return None
     key = name_key(text)
     if not key:
         return None
