@@ -10,6 +10,7 @@ import pandas as pd
 from ..model import Finding
 from ..rates import change_array, unspent_rate_array
 from ..reading import Table
+from ..schema import name_key
 from ..settings import Settings
 from .summary import check_hierarchy
 from .tolerance import EPS, HALF, amount, label, pct, rate_feasible
@@ -69,7 +70,7 @@ def check_rows(table: Table, settings: Settings, lines: bool = True) -> list[Fin
                 f"{amount(obligated[i])}보다 큽니다."
             ),
         )
-    if "지출잔액" in frame:
+    if "지출잔액" in frame and lines:  # a total's 지출잔액 is checked as a sum of its lines'
         balance = frame["지출잔액"].to_numpy(dtype=float)
         expected = change_array(budget, spent)
         each(
@@ -112,55 +113,84 @@ AMOUNTS = ("예산현액", "지출원인행위액", "지출액", "지출잔액")
 def check_totals(table: Table) -> list[Finding]:
     """Each 합계/소계 row of a flat table against the lines it covers, within rounding.
 
-    A 소계 covers the lines between it and the previous total or department row (printed
-    below its lines) or, where the block's first 소계 stands above its lines, the lines
-    after it up to the next; a 합계 covers every line of its block before it (or after it,
-    when it stands first).
+    Which lines a total covers is read from the layout, as an officer would: a 소계 covers
+    the lines of its project (the 세부사업 its row names, merged or typed) between it and
+    the previous total or department row — below its lines, or above them when the block's
+    first 소계 stands above its lines, as reports print it; a 합계 covers its block's lines
+    before it (after it, when it stands first).  An unnamed 소계 may total its department's
+    lines or only the project just above it: it is wrong only if it matches neither.
     """
     frame, totals = table.frame, table.totals
     findings: list[Finding] = []
+    projects = frame["세부사업"].map(name_key).to_numpy() if "세부사업" in frame else None
     for index, block in enumerate(table.blocks):
-        lines = frame.index[frame["_block"] == index]
-        line_rows = frame["_row"].to_numpy()[lines]
+        lines = frame.index[frame["_block"] == index].to_numpy()
+        rows = frame["_row"].to_numpy()[lines]
         mine = totals.index[totals["_block"] == index]
-        groups = sorted(s.row for s in block.skipped if s.kind == "group")
-        bounds = sorted([*groups, *totals["_row"].to_numpy()[mine].tolist()])
-        subtotal_rows = [
-            int(totals["_row"].iat[t]) for t in mine if totals["_kind"].iat[t] == "subtotal"
-        ]
-        # 소계 above its lines: the first one has no line between it and what precedes it.
+        groups = [s.row for s in block.skipped if s.kind == "group"]
+        bounds = sorted([*groups, *(int(totals["_row"].iat[t]) for t in mine)])
+        kinds_ = {int(totals["_row"].iat[t]): totals["_kind"].iat[t] for t in mine}
+        subtotals = sorted(r for r, k in kinds_.items() if k == "subtotal")
         top = (
-            bool(subtotal_rows)
-            and not _between(line_rows, _before(bounds, subtotal_rows[0]), subtotal_rows[0]).any()
+            bool(subtotals)
+            and not _between(rows, _before(bounds, subtotals[0]), subtotals[0]).any()
         )
         for t in mine:
-            row, kind = int(totals["_row"].iat[t]), totals["_kind"].iat[t]
-            if kind == "subtotal":
-                if top:
-                    scope = _between(line_rows, row, _after(bounds, row))
-                else:
-                    scope = _between(line_rows, _before(bounds, row), row)
-            else:
-                earlier = [
-                    int(totals["_row"].iat[u])
-                    for u in mine
-                    if totals["_kind"].iat[u] == "total" and totals["_row"].iat[u] < row
-                ]
-                start = max(earlier, default=-1)
-                scope = _between(line_rows, start, row)
-                if not scope.any():
-                    scope = _between(line_rows, row, 1 << 30)
-            covered = lines[scope]
-            if covered.size == 0:
-                continue
-            sub = Table(
-                table.spec,
-                table.blocks,
-                pd.concat([totals.loc[[t]], frame.loc[covered]], ignore_index=True),
-            )
-            sub.frame["수준"] = [0] + [1] * covered.size
-            findings += check_hierarchy(sub, AMOUNTS)
+            row = int(totals["_row"].iat[t])
+            candidates = _scopes(row, kinds_[row], top, rows, bounds, kinds_)
+            name = name_key(totals["세부사업"].iat[t]) if "세부사업" in totals else ""
+            if name and projects is not None and kinds_[row] == "subtotal":
+                named = [m & (projects[lines] == name) for m in candidates]
+                candidates = [m for m in named if m.any()] or candidates
+            candidates += [
+                run for m in candidates for run in _adjacent_run(m, row, rows, projects, lines)
+            ]
+            first: list[Finding] | None = None
+            for mask in candidates:
+                covered = lines[mask]
+                if covered.size == 0:
+                    continue
+                sub = Table(
+                    table.spec,
+                    table.blocks,
+                    pd.concat([totals.loc[[t]], frame.loc[covered]], ignore_index=True),
+                )
+                sub.frame["수준"] = [0] + [1] * covered.size
+                found = check_hierarchy(sub, AMOUNTS)
+                if not found:
+                    first = []
+                    break
+                if first is None:
+                    first = found
+            findings += first or []
     return findings
+
+
+def _scopes(
+    row: int, kind: str, top: bool, rows: np.ndarray, bounds: list[int], kinds_: dict[int, str]
+) -> list[np.ndarray]:
+    """The windows of lines a total at ``row`` may cover, the likeliest first."""
+    if kind == "subtotal":
+        before = _between(rows, _before(bounds, row), row)
+        after = _between(rows, row, _after(bounds, row))
+        return [after, before] if top else [before, after]
+    start = max((r for r, k in kinds_.items() if k == "total" and r < row), default=-1)
+    before = _between(rows, start, row)
+    after = _between(rows, row, 1 << 30)
+    return [before, after] if before.any() else [after]
+
+
+def _adjacent_run(
+    mask: np.ndarray, row: int, rows: np.ndarray, projects: np.ndarray | None, lines: np.ndarray
+) -> list[np.ndarray]:
+    """Within a window, the lines of the one project next to the total (a project 소계 that
+    shares its window with single-line projects, which have no 소계 of their own)."""
+    if projects is None or not mask.any():
+        return []
+    names = projects[lines]
+    picked = np.flatnonzero(mask)
+    nearest = picked[-1] if rows[picked[-1]] < row else picked[0]
+    return [mask & (names == names[nearest])]
 
 
 def _between(rows: np.ndarray, low: int, high: int) -> np.ndarray:

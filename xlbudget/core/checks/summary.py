@@ -146,7 +146,11 @@ def check_rates(
         base = frame[base_col].to_numpy(dtype=float)
         new = frame[new_col].to_numpy(dtype=float) if new_col in frame else None
         diff = frame[diff_col].to_numpy(dtype=float) if diff_col in frame else None
-        ok = rate_feasible(shown, new, base, diff, digits)
+        # Explained by the amounts or by the shown 증감: not the wrong cell (a wrong 증감 is
+        # DIFF's finding, and the rate that the amounts give stands).
+        ok = rate_feasible(shown, new, base, None, digits)
+        if diff is not None:
+            ok |= np.isfinite(diff) & rate_feasible(shown, None, base, diff, digits)
         zero_base = np.isfinite(base) & (np.abs(base) <= EPS)
         for i in np.flatnonzero(~ok):
             n = new[i] if new is not None else np.nan

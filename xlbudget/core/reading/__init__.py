@@ -159,7 +159,7 @@ def _this_year(regions: list[Region], year: str, reading: Reading) -> list[Regio
     chosen = [r for r in regions if r.year in (wanted, None)]
     for region in regions:
         if region not in chosen:
-            reading.summary.unread.append(
+            reading.summary.other_years.append(
                 f"{region.spec.key}: {region.place}는 {region.year}년 표라 읽지 않았습니다"
                 f"({'설정 회계연도 ' + year if year == wanted else '가장 최근 연도 ' + wanted}"
                 f"의 표를 읽음)."
@@ -251,7 +251,7 @@ def _near_miss(miss: NearMiss, reading: Reading) -> None:
         f"({', '.join(miss.missing)})이 없어 읽지 않았습니다(찾은 열: {', '.join(miss.found)})."
     )
     reading.summary.unread.append(text)
-    reading.findings.append(Finding(miss.sheet, miss.row, None, "READ_UNREAD", "경고", text))
+    reading.findings.append(Finding(miss.sheet, miss.row, miss.col, "READ_UNREAD", "경고", text))
 
 
 # ----------------------------------------------------------------------------- summary

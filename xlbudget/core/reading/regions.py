@@ -75,6 +75,7 @@ class NearMiss:
     row: int
     found: list[str]
     missing: list[str]
+    col: int | None = None  # the header's first column
 
 
 @dataclass
@@ -309,10 +310,14 @@ def find_regions(book: BookData, keys: Sequence[str] = tuple(TABLES)) -> Layout:
                     best = region
             if best is not None:
                 candidates.append(best)
-        # A header row inside another's banded header is not a table of its own.
+        # A header row inside another's banded header is not a table of its own; nor is
+        # the header repeated after a page break (the same columns, nothing above it but
+        # the table's own rows): the table goes on below it.
         kept: list[Region] = []
         for region in candidates:
             if kept and kept[-1].header_row + kept[-1].header_rows > region.header_row:
+                continue
+            if kept and _repeated_header(kept[-1], region):
                 continue
             kept.append(region)
         for i, region in enumerate(kept):
@@ -335,6 +340,17 @@ def find_regions(book: BookData, keys: Sequence[str] = tuple(TABLES)) -> Layout:
         )
     ]
     return layout
+
+
+def _repeated_header(previous: Region, region: Region) -> bool:
+    return (
+        region.spec is previous.spec
+        and region.cols == previous.cols
+        and region.header_rows == previous.header_rows
+        and not region.caption
+        and region.heading is None
+        and region.unit is None
+    )
 
 
 def _rows_above(view: list[list[Any]], r: int) -> int:
@@ -363,7 +379,11 @@ def _excel_table(
         if not all(c in cols for c in spec.required) or not _labels_complete(spec, cols):
             if table.name.lower() == spec.table.lower():  # ours by name, but not readable
                 missing = [c for c in spec.required if c not in cols]
-                misses.append(NearMiss(spec, table.sheet, table.first_row, list(cols), missing))
+                misses.append(
+                    NearMiss(
+                        spec, table.sheet, table.first_row, list(cols), missing, table.first_col
+                    )
+                )
             continue
         caption, heading, unit = _context_above(view, table.first_row, 0)
         body = _body_labels(spec, view, table.first_row + 1, cols)
@@ -401,4 +421,5 @@ def _near_miss(layout: Layout, spec: TableSpec, sheet: str, view: list[list[Any]
         if spec.labels and not any(label in cols for label in spec.labels):
             missing.append(" 또는 ".join(spec.labels))
         if missing and not any(m.sheet == sheet and m.row == r for m in layout.near_misses):
-            layout.near_misses.append(NearMiss(spec, sheet, r, list(cols), missing))
+            first = min(cols.values())
+            layout.near_misses.append(NearMiss(spec, sheet, r, list(cols), missing, first))

@@ -62,6 +62,8 @@ class ReadingSummary:
     tables: list[TableSummary] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # kinds of table the book does not have
     unread: list[str] = field(default_factory=list)  # what looked like a table but was not read
+    #: Tables of another year than the one reviewed, left aside on purpose.
+    other_years: list[str] = field(default_factory=list)
 
     def text(self) -> list[str]:
         out = ["읽은 표:"]
@@ -69,6 +71,7 @@ class ReadingSummary:
             out += ["  " + line for line in table.text()]
         if self.missing:
             out.append(f"  없는 표: {', '.join(self.missing)}")
+        out += [f"  {note}" for note in self.other_years]
         if self.unread:
             out.append("읽지 못한 표:")
             out += [f"  {u}" for u in self.unread]
@@ -79,4 +82,5 @@ class ReadingSummary:
             "tables": [t.as_json() for t in self.tables],
             "missing": self.missing,
             "unread": self.unread,
+            "other_years": self.other_years,
         }
