@@ -338,3 +338,15 @@ def test_totals_row_of_a_table_is_not_a_line(tmp_path: Path) -> None:
     assert tables["tbl_execution"].last_row == last_row - 1  # 0-based: the last data line
     result = review_file(path, steps=("check",), write=False)
     assert len(result.plan.flagged) == 61
+
+
+def test_check_sheet_shows_what_was_read(tmp_path: Path) -> None:
+    """검토_점검 lists each table read, its lines and totals, under the findings."""
+    out = tmp_path / "r.xlsm"
+    assert main(["review", str(BUNDLED_WORKBOOK), "-o", str(out), "-q"]) == 1
+    rows = list(openpyxl.load_workbook(out)["검토_점검"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[1] and str(r[1]).startswith("○ 읽은 표"))
+    read = {r[1]: (r[2], r[3], r[4]) for r in rows[start + 2 :] if r[1]}
+    assert read["집행현황"] == (61, 0, "천원(설정 금액단위)")
+    assert read["세입"] == (6, 1, "백만원(설정 요약단위)")
+    assert read["통계목증감"][:2] == (16, 6)

@@ -78,7 +78,9 @@ def build_plan(
         chosen = templates if sheets is None else _selected(templates, sheets)
         budget = IterationBudget()
         wanted = referenced_names(chosen)
-        context = build_context(tables, settings, findings, plan.flagged, text, budget, wanted)
+        context = build_context(
+            tables, settings, findings, plan.flagged, text, budget, wanted, reading.summary
+        )
         renderer = Renderer(context, settings, budget)
         plan.sheets = [renderer.sheet(t) for t in chosen]
         plan.findings = findings + renderer.errors

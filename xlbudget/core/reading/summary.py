@@ -77,6 +77,30 @@ class ReadingSummary:
             out += [f"  {u}" for u in self.unread]
         return out
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per table (and per table missing or not read), for 검토_점검."""
+        out: list[dict[str, Any]] = []
+        for table in self.tables:
+            text = table.text()
+            head = text[0].split(" — ", 1)
+            detail = [head[0].split(": ", 1)[-1], *(t.strip() for t in text[1:])]
+            if table.skipped:
+                reasons = Counter(reason for _, reason, _ in table.skipped)
+                detail.append("건너뛴 행: " + ", ".join(f"{r} {n}" for r, n in reasons.items()))
+            out.append(
+                {
+                    "표": table.key,
+                    "줄": table.lines,
+                    "합계": table.totals,
+                    "단위": f"{table.unit}({table.unit_from})" if table.unit else "",
+                    "내용": "\n".join(detail),
+                }
+            )
+        out += [{"표": key, "내용": "통합문서에 없음"} for key in self.missing]
+        out += [{"표": "읽지 못함", "내용": text} for text in self.unread]
+        out += [{"표": "다른 연도", "내용": text} for text in self.other_years]
+        return out
+
     def as_json(self) -> dict[str, Any]:
         return {
             "tables": [t.as_json() for t in self.tables],

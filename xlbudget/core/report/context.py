@@ -137,6 +137,7 @@ def build_context(
     text: dict[str, str],
     budget: IterationBudget,
     wanted: Collection[str] | None = None,
+    reading: Any = None,
 ) -> dict[str, Any]:
     """Everything a template can refer to, by the Korean names the default templates use.
 
@@ -167,6 +168,7 @@ def build_context(
         "미집행_부서": lambda: data(department_rows(exec_table, flagged)),
         "점검": lambda: data([{**f._asdict(), "cell": f.cell} for f in findings]),
         "문장": lambda: dict(text),
+        "읽기": lambda: data(reading.rows() if reading is not None else []),
         "단위": lambda: units(tables),
         "세입_합계": lambda: total(records(tables.get("세입"))),
         "세출_총계": lambda: total(records(tables.get("세출"))),

@@ -303,6 +303,16 @@ def _findings() -> TemplateSheet:
         ("{{ r.rule }}", LABEL),
         ("{{ r.message }}", WRAP),
     )
+    s.blank().line(None, ("○ 읽은 표 (무엇을 읽고 무엇을 건너뛰었는지)", HEADING))
+    s.line(None, ("표", HEAD), ("줄", HEAD), ("합계·소계", HEAD), ("단위", HEAD), ("내용", HEAD))
+    s.line(
+        "{% for r in 읽기 %}",
+        ("{{ r.표 }}", LABEL),
+        ("{{ r.줄 }}", AMT),
+        ("{{ r.합계 }}", AMT),
+        ("{{ r.단위 }}", LABEL),
+        ("{{ r.내용 }}", WRAP),
+    )
     return s.t
 
 
