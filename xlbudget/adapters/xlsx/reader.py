@@ -18,7 +18,7 @@ from typing import Any
 from ...core.errors import InputError
 from ...core.model import BookData
 from ...core.numformat import is_percent_format
-from ...core.refs import col_index
+from ...core.refs import col_index, parse_range
 from ...core.report.templates import Style, TemplateSheet, template_from_cells
 from ...core.schema import GENERATED_PREFIXES, ILLEGAL_CELL_CHARS, TEMPLATE_PREFIX, cell_text
 from .package import STYLES, VBA_PART, WORKBOOK, Package, q, serialize_xml, to_bytes
@@ -33,15 +33,14 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
     Call it on a file that :meth:`Package.open` accepted: calamine is native code, and a
     file it cannot handle may take the process down rather than raise.
     """
-    return read_sheets(path)[0]
+    return read_sheets(path)
 
 
-def read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]], Merges]:
-    """Every sheet's values (see :func:`read_values`) and its merged ranges (0-based)."""
+def read_sheets(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's values (see :func:`read_values`)."""
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
-    merges: Merges = {}
     try:
         book = CalamineWorkbook.from_path(str(path))
         out = {}
@@ -58,28 +57,43 @@ def read_sheets(path: Path) -> tuple[dict[str, list[list[Any]]], Merges]:
                 ]
                 for row in sheet.to_python(skip_empty_area=False)
             ]
-            ranges = getattr(sheet, "merged_cell_ranges", None) or []
-            merges[name] = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in ranges]
     except (KeyboardInterrupt, SystemExit, MemoryError):
         raise
     except BaseException as exc:  # calamine's Rust panics are BaseExceptions
         raise InputError(
             f"'{path.name}'의 셀 값을 읽을 수 없습니다: {path} ({type(exc).__name__}: {exc})"
         ) from None
-    return out, merges
+    return out
 
 
 def read_book(package: Package, path: Path) -> BookData:
     """BookData of the file ``path`` whose vetted package is ``package``."""
-    sheets, merges = read_sheets(path)
     return BookData(
-        sheets,
+        read_sheets(path),
         package.tables(),
         str(path),
         read_templates(package),
-        merges,
+        merged_ranges(package),
         percent_cells(package),
     )
+
+
+_MERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}[0-9]+)?)"')
+
+
+def merged_ranges(package: Package) -> Merges:
+    """Sheet → its merged ranges, 0-based (first row, first col, last row, last col)."""
+    out: Merges = {}
+    for name, part in package.sheet_parts().items():
+        data = package.parts.get(part, b"")
+        ranges = []
+        for m in _MERGE.finditer(data):
+            try:
+                ranges.append(parse_range(m.group(1).decode()))
+            except ValueError:
+                continue
+        out[name] = ranges
+    return out
 
 
 #: Built-in number formats that show a percent (0%, 0.00%).

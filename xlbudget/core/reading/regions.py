@@ -96,9 +96,11 @@ def spread(rows: list[list[Any]], merges: Sequence[tuple[int, int, int, int]]) -
     if not merges:
         return rows
     out = [list(r) for r in rows]
+    width = max((len(r) for r in rows), default=0)
     for r1, c1, r2, c2 in merges:
         if r1 >= len(out) or c1 >= len(out[r1]):
             continue
+        c2 = min(c2, width - 1)  # a merge over the whole sheet spreads over its data only
         value = out[r1][c1]
         if not isinstance(value, str):
             continue
