@@ -271,7 +271,8 @@ def test_mark_defines_names_and_reports_skipped_rules(source: Path) -> None:
     names = {a["args"][0]: a["args"][1] for a in remote_book.actions(book, "namesAdd")}
     assert set(names) == {"xb_threshold", "xb_contract_threshold"}
     assert all(
-        target.startswith("=IFERROR(VALUE(SUBSTITUTE(TRIM('설정'!$") for target in names.values()
+        target.startswith("=IFERROR(IF(AND(ISNUMBER('설정'!$") and "SUBSTITUTE(TRIM(" in target
+        for target in names.values()
     )
     assert not remote_book.actions(book, "addSheet")  # mark writes no sheet
     [message] = alerts(book)

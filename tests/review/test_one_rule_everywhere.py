@@ -105,11 +105,12 @@ def test_low_contract_sentence_counts_what_the_rule_colours(tmp_path: Path, soff
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize("typed", ["70%", " 70 ", "70", 70, "50%", "칠십"])
+@pytest.mark.parametrize("typed", ["70%", " 70 ", "70", 70, "50%", "칠십", 0.7, 0.5])
 def test_threshold_typed_as_text_colours_what_the_review_lists(
     tmp_path: Path, soffice: str, typed: Any
 ) -> None:
-    """Regression 3: Python and the defined name read the 설정 cell the same way."""
+    """Regression 3: Python and the defined name read the 설정 cell the same way (also a
+    number below 1, which is 70% typed in Excel: both read it ×100)."""
     rows = [
         ["가과", "가사업", "사무관리비", 1_000, 0, 290],  # 71.0%
         ["가과", "나사업", "사무관리비", 1_000, 0, 300],  # 70.0%
@@ -119,7 +120,8 @@ def test_threshold_typed_as_text_colours_what_the_review_lists(
     src = _execution_book(tmp_path, rows, {"미집행기준": typed})
     result = review_file(src)
     listed = [line["row"] - 2 for line in result.plan.flagged]  # 0-based data rows
-    expected = {"50%": [0, 1, 2]}.get(str(typed), [0, 1])  # "칠십" cannot be read: 70
+    # "칠십" cannot be read: 70; 0.7 is 70% typed in Excel (a fraction under a % format)
+    expected = {"50%": [0, 1, 2], "0.5": [0, 1, 2]}.get(str(typed), [0, 1])
     assert listed == expected
     if typed == "칠십":
         assert any(f.rule == "SETTING" and f.sheet == "설정" for f in result.plan.findings)

@@ -19,7 +19,7 @@ from tests.support.parts import read_parts
 from xlbudget.cli import main
 from xlbudget.core import schema, seed
 from xlbudget.core.numformat import AMOUNT_FORMAT, RATE_FORMAT, RATE_PCT_FORMAT
-from xlbudget.core.settings import NAMED
+from xlbudget.core.settings import NAMED, percent_formula
 from xlbudget.workbook import examples, sheets
 from xlbudget.workbook.build import build_bytes
 from xlbudget.workbook.vba import read_vba_modules, xlwings_standalone_modules
@@ -195,11 +195,10 @@ def test_defined_names_read_the_threshold_cells(wb: openpyxl.Workbook) -> None:
     frame = table_frame(wb, "설정")
     for setting in NAMED:
         body = wb.defined_names[setting.name].attr_text
-        m = re.fullmatch(
-            r'IFERROR\(VALUE\(SUBSTITUTE\(TRIM\(\'설정\'!\$B\$(\d+)\),"%",""\)\),(\d+)\)', body
-        )
+        m = re.search(r"'설정'!\$B\$(\d+)\b.*,(\d+)\)$", body)
         assert m, body
         row, default = int(m.group(1)), int(m.group(2))
+        assert body == percent_formula(f"'설정'!$B${row}", setting.default)
         assert default == setting.default
         assert wb["설정"].cell(row=row, column=1).value == setting.key
         assert wb["설정"].cell(row=row, column=2).value == float(

@@ -81,3 +81,5 @@ class BookData:
     merges: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
     #: Sheet → the cells (0-based row, col) with a percent number format.
     percent: dict[str, set[tuple[int, int]]] = field(default_factory=dict)
+    #: Sheet → the cells whose formula has no stored result (their value is unknown here).
+    uncached: dict[str, set[tuple[int, int]]] = field(default_factory=dict)

@@ -7,9 +7,11 @@ cannot be read gives the default *and* a finding naming its cell, never a silent
 A percent setting (미집행기준, 계약저조기준) is also read by Excel: the conditional formats
 compare against a defined name (``xb_threshold``).  Python and Excel must read the cell the
 same way, or the review lists lines the sheet does not colour.  Both therefore follow one
-rule, written twice here side by side: a number is itself; text is trimmed, every "%" is
-dropped, and a plain decimal ("70", "70.5") is its value; anything else is the default.
-Excel's form is ``IFERROR(VALUE(SUBSTITUTE(TRIM(cell),"%","")),default)``.
+rule, written twice here side by side: a number is itself, but a number strictly between
+0 and 1 is a fraction (70% typed in Excel is stored as 0.7) and counts ×100; text is
+trimmed, every "%" is dropped, and a plain decimal ("70", "70.5") is its value; anything
+else is the default.  Excel's form is
+``IFERROR(IF(AND(ISNUMBER(c),c>0,c<1),c*100,VALUE(SUBSTITUTE(TRIM(c),"%",""))),default)``.
 """
 
 from __future__ import annotations
@@ -91,9 +93,24 @@ def setting_number(value: Any) -> Decimal | None:
     return Decimal(text)
 
 
+def percent_value(value: Any) -> Decimal | None:
+    """A percent setting as both sides read it: :func:`setting_number`, except that a
+    *number* strictly between 0 and 1 is a fraction (70% typed in Excel is stored as 0.7
+    under a percent format) and counts ×100.  No threshold below 1% makes sense, so this
+    never misreads a deliberate one."""
+    number = setting_number(value)
+    if number is not None and not isinstance(value, str) and 0 < number < 1:
+        return number * 100
+    return number
+
+
 def percent_formula(cell_ref: str, default: Any) -> str:
-    """Excel's side of :func:`setting_number` for the cell ``cell_ref`` (a defined name body)."""
-    return f'IFERROR(VALUE(SUBSTITUTE(TRIM({cell_ref}),"%","")),{default})'
+    """Excel's side of :func:`percent_value` for the cell ``cell_ref`` (a defined name body)."""
+    c = cell_ref
+    return (
+        f"IFERROR(IF(AND(ISNUMBER({c}),{c}>0,{c}<1),{c}*100,"
+        f'VALUE(SUBSTITUTE(TRIM({c}),"%",""))),{default})'
+    )
 
 
 @dataclass(frozen=True)
@@ -104,12 +121,12 @@ class Settings:
     cells: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # → (sheet, row, col)
     findings: tuple[Finding, ...] = ()
 
-    def _finding(self, key: str, message: str) -> Finding:
+    def _finding(self, key: str, message: str, severity: Any = "경고") -> Finding:
         sheet, row, col = self.cells.get(key, ("설정", None, None))
-        return Finding(sheet, row, col, "SETTING", "경고", message)
+        return Finding(sheet, row, col, "SETTING", severity, message)
 
     def percent(self, key: str) -> float:
-        value = setting_number(self.values.get(key))
+        value = percent_value(self.values.get(key))
         return float(SETTING[key].default if value is None else value)
 
     def text(self, key: str, default: str | None = None) -> str:
@@ -190,6 +207,15 @@ def check_values(values: dict[str, Any], cells: dict[str, tuple[str, int, int]])
         if setting is None or raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         problem = None
+        if setting.kind == "percent" and percent_value(raw) != setting_number(raw):
+            found.append(
+                draft._finding(
+                    key,
+                    f"설정 '{key}'의 값 {raw!r}은(는) 백분율 서식의 소수로 보고 "
+                    f"{percent_value(raw):g}%로 읽었습니다(Excel의 조건부 서식도 같음).",
+                    "참고",
+                )
+            )
         if setting.kind == "percent" and setting_number(raw) is None:
             problem = "숫자(예: 70 또는 70%)가 아닙니다"
         elif setting.kind == "digits" and draft.digits != setting_number(raw):

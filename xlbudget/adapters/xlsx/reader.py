@@ -75,6 +75,7 @@ def read_book(package: Package, path: Path) -> BookData:
         read_templates(package),
         merged_ranges(package),
         percent_cells(package),
+        uncached_formulas(package),
     )
 
 
@@ -121,6 +122,32 @@ def percent_styles(package: Package) -> frozenset[int]:
         if fmt in _PERCENT_BUILTIN or is_percent_format(codes.get(fmt)):
             out.add(i)
     return frozenset(out)
+
+
+#: A cell holding a formula and no stored result (a file written by a program that does
+#: not calculate): its value is unknown until a spreadsheet opens and saves the file.
+_UNCACHED = re.compile(
+    rb"<c\b([^>]*?)(?<!/)>\s*<f\b[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+MAX_UNCACHED_CELLS = 10_000
+
+
+def uncached_formulas(package: Package) -> dict[str, set[tuple[int, int]]]:
+    """Sheet → the cells whose formula has no stored result (read as empty by calamine)."""
+    out: dict[str, set[tuple[int, int]]] = {}
+    for name, part in package.sheet_parts().items():
+        cells: set[tuple[int, int]] = set()
+        out[name] = cells
+        data = package.parts.get(part, b"")
+        if name.startswith(GENERATED_PREFIXES) or b"<f" not in data:
+            continue
+        for m in _UNCACHED.finditer(data):
+            r = _ATTR_R.search(m.group(1))
+            if r is not None:
+                cells.add((int(r.group(2)) - 1, col_index(r.group(1).decode())))
+                if len(cells) >= MAX_UNCACHED_CELLS:
+                    break
+    return out
 
 
 def percent_cells(package: Package) -> dict[str, set[tuple[int, int]]]:

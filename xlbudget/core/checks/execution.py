@@ -13,14 +13,14 @@ from ..reading import Table
 from ..schema import name_key
 from ..settings import Settings
 from .summary import check_hierarchy
-from .tolerance import EPS, HALF, amount, label, pct, rate_feasible
+from .tolerance import EPS, amount, label, pct, rate_feasible
 
 
 def check_execution(table: Table, settings: Settings) -> list[Finding]:
     """집행현황: each line's and each 합계/소계 row's figures, and each total's sum."""
     findings = check_rows(table, settings)
     if not table.totals.empty:
-        totals = Table(table.spec, table.blocks, table.totals)
+        totals = Table(table.spec, table.blocks, table.totals, half=table.half)
         findings += check_rows(totals, settings, lines=False)
         findings += check_totals(table)
     return findings
@@ -42,6 +42,16 @@ def check_rows(table: Table, settings: Settings, lines: bool = True) -> list[Fin
             add(table.finding(int(i), column, rule, severity, message(int(i))))
 
     each(
+        ~np.isfinite(budget) & lines,
+        "예산현액",
+        "NO_AMOUNTS",
+        "경고",
+        lambda i: (
+            f"{label(table, i)}에 예산현액이 없어 이 줄은 점검하지 못했습니다"
+            + ("(금액이 하나도 없음)." if not np.isfinite(spent[i]) else ".")
+        ),
+    )
+    each(
         np.isfinite(budget) & (budget <= 0) & lines,
         "예산현액",
         "BUDGET_NOT_POSITIVE",
@@ -61,7 +71,7 @@ def check_rows(table: Table, settings: Settings, lines: bool = True) -> list[Fin
     if "지출원인행위액" in frame:
         obligated = frame["지출원인행위액"].to_numpy(dtype=float)
         each(
-            np.isfinite(obligated) & np.isfinite(spent) & (spent > obligated + 2 * HALF),
+            np.isfinite(obligated) & np.isfinite(spent) & (spent > obligated + 2 * table.half),
             "지출액",
             "SPENT_OVER_OBLIGATION",
             "경고",
@@ -74,7 +84,7 @@ def check_rows(table: Table, settings: Settings, lines: bool = True) -> list[Fin
         balance = frame["지출잔액"].to_numpy(dtype=float)
         expected = change_array(budget, spent)
         each(
-            np.isfinite(balance) & (np.abs(balance - expected) > 3 * HALF + EPS),
+            np.isfinite(balance) & (np.abs(balance - expected) > 3 * table.half + EPS),
             "지출잔액",
             "BALANCE",
             "오류",
@@ -88,10 +98,11 @@ def check_rows(table: Table, settings: Settings, lines: bool = True) -> list[Fin
         # 불용률 = −(증감율 of 지출액 over 예산현액); the shown 지출잔액 is that change, negated.
         # A rate that either the 지출액 or the shown 지출잔액 explains is not the wrong cell:
         # when only the 지출잔액 is wrong, BALANCE says so and the rate stands.
-        ok = rate_feasible(-shown, np.nan_to_num(spent), budget, None, digits)
+        half = table.half
+        ok = rate_feasible(-shown, np.nan_to_num(spent), budget, None, digits, half)
         if "지출잔액" in frame:
             balance = frame["지출잔액"].to_numpy(dtype=float)
-            ok |= np.isfinite(balance) & rate_feasible(-shown, None, budget, -balance, digits)
+            ok |= np.isfinite(balance) & rate_feasible(-shown, None, budget, -balance, digits, half)
         computed = unspent_rate_array(budget, spent, digits)
         each(
             ~ok,
@@ -154,8 +165,10 @@ def check_totals(table: Table) -> list[Finding]:
                     table.spec,
                     table.blocks,
                     pd.concat([totals.loc[[t]], frame.loc[covered]], ignore_index=True),
+                    half=table.half,
                 )
                 sub.frame["수준"] = [0] + [1] * covered.size
+                sub.frame = sub.frame.drop(columns="_parent", errors="ignore")
                 found = check_hierarchy(sub, AMOUNTS)
                 if not found:
                     first = []

@@ -8,8 +8,8 @@ from ..model import Finding
 from ..rates import change_array
 from ..reading import Table
 from ..settings import Settings
-from .summary import check_differences, check_hierarchy, children
-from .tolerance import EPS, HALF, amount, label
+from .summary import check_differences, check_hierarchy, child_lists
+from .tolerance import EPS, amount, label
 
 
 def check_items(table: Table, settings: Settings) -> list[Finding]:
@@ -20,18 +20,17 @@ def check_items(table: Table, settings: Settings) -> list[Finding]:
     """
     frame = table.frame
     findings = check_differences(table, (("증감", "추경", "기정"),))
-    levels = frame["수준"].fillna(99).to_numpy()
+    lists = child_lists(frame)
     computed = change_array(frame["추경"].to_numpy(float), frame["기정"].to_numpy(float))
     change = (
         np.where(frame["증감"].notna(), frame["증감"], computed) if "증감" in frame else computed
     )
-    for i in range(len(frame)):
-        kids = children(levels, i)
+    for i, kids in enumerate(lists):
         if not kids:
             continue
         expected = float(np.sum(change[kids]))
         total = float(change[i])
-        if abs(total - expected) > HALF * (len(kids) + 1) + EPS:
+        if abs(total - expected) > table.half * (len(kids) + 1) + EPS:
             findings.append(
                 table.finding(
                     i,
@@ -43,7 +42,13 @@ def check_items(table: Table, settings: Settings) -> list[Finding]:
                 )
             )
         if np.any(np.abs(change[kids]) <= EPS):
-            sub = Table(table.spec, table.blocks, frame.iloc[[i, *kids]].reset_index(drop=True))
+            sub = Table(
+                table.spec,
+                table.blocks,
+                frame.iloc[[i, *kids]].reset_index(drop=True),
+                half=table.half,
+            )
             sub.frame["수준"] = [0] + [1] * len(kids)
+            sub.frame = sub.frame.drop(columns="_parent", errors="ignore")
             findings += check_hierarchy(sub, ("기정", "추경"))
     return findings

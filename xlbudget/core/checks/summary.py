@@ -8,12 +8,13 @@ shown (see :mod:`.tolerance`).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..model import Finding
 from ..rates import change_array
 from ..reading import Table
 from ..settings import DEFAULT_DIGITS, Settings
-from .tolerance import EPS, HALF, amount, label, pct, rate_feasible
+from .tolerance import EPS, amount, label, pct, rate_feasible
 
 
 def children(levels: np.ndarray, i: int) -> list[int]:
@@ -27,15 +28,28 @@ def children(levels: np.ndarray, i: int) -> list[int]:
     return out
 
 
+def child_lists(frame: pd.DataFrame) -> list[list[int]]:
+    """The rows directly under each row: by the parent the reader gave each row (a table
+    typed without 수준, its totals above or below their parts), else by 수준 as typed."""
+    if "_parent" in frame:
+        out: list[list[int]] = [[] for _ in range(len(frame))]
+        for j, parent in enumerate(frame["_parent"].fillna(-1).astype(int)):
+            if parent >= 0:
+                out[parent].append(j)
+        return out
+    if "수준" not in frame:
+        return [[] for _ in range(len(frame))]
+    levels = frame["수준"].fillna(99).to_numpy()
+    return [children(levels, i) for i in range(len(frame))]
+
+
 def check_hierarchy(table: Table, columns: tuple[str, ...]) -> list[Finding]:
     """Every 합계/소계 row equals the sum of the rows one level under it, within rounding."""
     frame = table.frame
     if "수준" not in frame:
         return []
-    levels = frame["수준"].fillna(99).to_numpy()
     findings: list[Finding] = []
-    for i in range(len(frame)):
-        kids = children(levels, i)
+    for i, kids in enumerate(child_lists(frame)):
         if not kids:
             continue
         for column in columns:
@@ -46,7 +60,7 @@ def check_hierarchy(table: Table, columns: tuple[str, ...]) -> list[Finding]:
             if not np.isfinite(total) or not np.isfinite(parts).any():
                 continue
             expected = float(np.nansum(parts))
-            tolerance = HALF * (len(kids) + 1)
+            tolerance = table.half * (len(kids) + 1)
             if abs(total - expected) > tolerance + EPS:
                 hint = _mislabel_hint(table, kids, column, total)
                 findings.append(
@@ -74,10 +88,10 @@ def _mislabel_hint(table: Table, kids: list[int], column: str, total: float) -> 
             if name == frame["구분"].iat[i] or len(group) < 2:
                 continue
             part = float(np.nansum(group[column].to_numpy(dtype=float)))
-            if abs(frame[column].iat[i] - part) <= HALF * (len(group) + 1):
+            if abs(frame[column].iat[i] - part) <= table.half * (len(group) + 1):
                 others = [k for k in kids if k not in group.index]
                 rest = float(np.nansum(frame[column].iloc[others].to_numpy(dtype=float)))
-                same = abs(rest - total) <= HALF * (len(kids) + 1)
+                same = abs(rest - total) <= table.half * (len(kids) + 1)
                 return (
                     f" {label(table, i)} 행의 값({amount(frame[column].iat[i])})이 "
                     f"'{name}' {len(group)}개 행의 합과 같습니다: 소계가 잘못된 이름으로 "
@@ -118,7 +132,8 @@ def check_differences(table: Table, pairs: tuple[tuple[str, str, str], ...]) -> 
             continue
         diff, new, base = (frame[c].to_numpy(dtype=float) for c in (diff_col, new_col, base_col))
         expected = change_array(new, base)
-        bad = np.isfinite(diff) & np.isfinite(new) & (np.abs(diff - expected) > 3 * HALF + EPS)
+        off = np.abs(diff - expected) > 3 * table.half + EPS
+        bad = np.isfinite(diff) & np.isfinite(new) & off
         for i in np.flatnonzero(bad):
             findings.append(
                 table.finding(
@@ -148,9 +163,9 @@ def check_rates(
         diff = frame[diff_col].to_numpy(dtype=float) if diff_col in frame else None
         # Explained by the amounts or by the shown 증감: not the wrong cell (a wrong 증감 is
         # DIFF's finding, and the rate that the amounts give stands).
-        ok = rate_feasible(shown, new, base, None, digits)
+        ok = rate_feasible(shown, new, base, None, digits, table.half)
         if diff is not None:
-            ok |= np.isfinite(diff) & rate_feasible(shown, None, base, diff, digits)
+            ok |= np.isfinite(diff) & rate_feasible(shown, None, base, diff, digits, table.half)
         zero_base = np.isfinite(base) & (np.abs(base) <= EPS)
         for i in np.flatnonzero(~ok):
             n = new[i] if new is not None else np.nan

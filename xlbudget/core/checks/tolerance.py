@@ -21,8 +21,12 @@ EPS = 1e-9
 
 
 def amount(value: float) -> str:
-    """An amount for a message (△ for negatives); an empty cell is said to be so."""
-    return tri(value) if np.isfinite(value) else "(빈칸)"
+    """An amount for a message (△ for negatives), with the decimals it has (up to three);
+    an empty cell is said to be so."""
+    if not np.isfinite(value):
+        return "(빈칸)"
+    digits = next((d for d in range(4) if abs(round(value, d) - value) < 1e-9), 3)
+    return tri(value, digits)
 
 
 def pct(value: float, digits: int) -> str:
@@ -56,6 +60,7 @@ def rate_feasible(
     base: np.ndarray,
     diff: np.ndarray | None,
     digits: int = DEFAULT_DIGITS,
+    half: float = HALF,
 ) -> np.ndarray:
     """True where the shown rate (percent) is possible for some true figures behind the shown.
 
@@ -63,18 +68,18 @@ def rate_feasible(
     shown difference and base; a rate outside their intersection is impossible.
     """
     half_rate = 0.5 * 10.0**-digits
-    ok_base = base - HALF > EPS
+    ok_base = base - half > EPS
     lo = np.full(shown.shape, -np.inf)
     hi = np.full(shown.shape, np.inf)
     with np.errstate(invalid="ignore", divide="ignore"):
         safe_base = np.where(ok_base, base, 1.0)
         if new is not None:
-            l1, h1 = ratio_bounds(np.nan_to_num(new), safe_base, HALF)
+            l1, h1 = ratio_bounds(np.nan_to_num(new), safe_base, half)
             has = np.isfinite(new)
             lo = np.where(has, np.maximum(lo, (l1 - 1) * 100), lo)
             hi = np.where(has, np.minimum(hi, (h1 - 1) * 100), hi)
         if diff is not None:
-            l2, h2 = ratio_bounds(np.nan_to_num(diff), safe_base, HALF)
+            l2, h2 = ratio_bounds(np.nan_to_num(diff), safe_base, half)
             has = np.isfinite(diff)
             lo = np.where(has, np.maximum(lo, l2 * 100), lo)
             hi = np.where(has, np.minimum(hi, h2 * 100), hi)

@@ -28,7 +28,7 @@ from .table import Block, Table, combine, read_block
 __all__ = ["UNREAD_RULES", "Reading", "Table", "read_book"]
 
 #: Findings that say part of the workbook was not read (a clean exit is never given then).
-UNREAD_RULES = frozenset({"READ_UNREAD", "COLUMN_UNREAD"})
+UNREAD_RULES = frozenset({"READ_UNREAD", "COLUMN_UNREAD", "NO_AMOUNTS", "FORMULA_UNCACHED"})
 
 
 @dataclass
@@ -70,6 +70,7 @@ def read_book(book: BookData, keys: Sequence[str] = INPUT_TABLES) -> Reading:
         table = combine(spec, blocks)
         _drop_empty_columns(table)
         _unknown_numbers(table, book, reading)
+        _uncached(table, book, reading)
         _unit(table, reading)
         reading.tables[key] = table
         reading.summary.tables.append(_summarise(table))
@@ -214,6 +215,32 @@ def _unknown_numbers(table: Table, book: BookData, reading: Reading) -> None:
                         f"{', '.join(table.spec.columns)}).",
                     )
                 )
+
+
+def _uncached(table: Table, book: BookData, reading: Reading) -> None:
+    """Formulas whose result was never stored (a file no spreadsheet has saved) read as
+    empty: the table is not what the user sees, so it is said, once per block."""
+    for block in table.blocks:
+        region = block.region
+        cells = sorted(
+            (r, c)
+            for r, c in book.uncached.get(region.sheet, ())
+            if region.body_start <= r <= block.last_row and region.first_col <= c <= region.last_col
+        )
+        if cells:
+            r, c = cells[0]
+            reading.findings.append(
+                Finding(
+                    region.sheet,
+                    r,
+                    c,
+                    "FORMULA_UNCACHED",
+                    "경고",
+                    f"{table.spec.key} 표의 수식 {len(cells)}개({a1(r, c)} 등)에 계산 결과가 "
+                    "저장되어 있지 않아 빈칸으로 읽었습니다(그 셀은 점검하지 못함). Excel이나 "
+                    "LibreOffice에서 열어 저장한 뒤 다시 실행하십시오.",
+                )
+            )
 
 
 def _unit(table: Table, reading: Reading) -> None:

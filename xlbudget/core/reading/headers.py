@@ -22,7 +22,11 @@ _MARKERS = (
     re.compile(r"[가-하]=\(?[가-하](?:[-+/][가-하])*\)?$"),  # 다=(가-나)
     re.compile(r"[가-하]/[가-하]$"),  # 다/가
     re.compile(r"\((?:[가-하A-Za-z](?:[-+/×*][가-하A-Za-z])*|안)\)"),  # (가) (A-B) (a+b) (안)
+    _UNIT_MARK := re.compile(r"\((?:단위[:：]?)?(천원|백만원|억원|원|%)\)"),  # (천원) (%)
 )
+#: Columns that are no amount to check: a row number, a code (each is read as nothing,
+#: not reported as an unknown column of numbers).
+IGNORED = frozenset({"연번", "번호", "순번", "no", "no.", "순위", "코드"})
 #: A year written before a header ("2021년도 예산", "2021 추경").
 _YEAR = re.compile(r"^(?:19|20)\d\d(?:년도|년)?(?=[^년도\d])")
 #: Band words: a column under one of them is that band's version of its leaf.
@@ -89,6 +93,19 @@ def column_name(stack: Sequence[Any], keys: dict[str, str]) -> str | None:
     return keys.get("".join(texts))
 
 
+def header_unit(text: Any) -> str | None:
+    """The unit a header names ("예산현액(천원)" → 천원), if any."""
+    if text is None:
+        return None
+    m = _UNIT_MARK.search("".join(unicodedata.normalize("NFKC", str(text)).split()))
+    return m.group(1) if m and m.group(1) != "%" else None
+
+
+def is_ignored(text: Any) -> bool:
+    key = header_key(text).lower()
+    return key in IGNORED or key.endswith("코드")
+
+
 def match_columns(
     spec: TableSpec, header_rows: Sequence[Sequence[Any]], first_col: int, last_col: int
 ) -> tuple[dict[str, int], list[tuple[int, str]]]:
@@ -107,7 +124,7 @@ def match_columns(
             found[name] = col
         elif name is None:
             text = " ".join(str(t).strip() for t in stack if t not in (None, ""))
-            if text:
+            if text and not is_ignored(stack[-1] if stack[-1] not in (None, "") else text):
                 unknown.append((col, text))
     return found, unknown
 

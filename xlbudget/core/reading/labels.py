@@ -22,6 +22,8 @@ GROUP = "group"  # a department (or group) name alone on its row: it heads the l
 BLANK = "blank"
 NOTE = "note"  # ※ a note, 자료: a source line
 HEADER = "header"  # the header repeated (after a page break)
+MORE = "more"  # text only in a column such as 산출내역: it continues the line above
+PROJECT = "project"  # a project's name alone on its row: it names the lines below
 
 #: Why a row is not a line, as the reading summary says it.
 REASONS = {
@@ -31,10 +33,13 @@ REASONS = {
     BLANK: "빈 행",
     NOTE: "메모 행",
     HEADER: "머리글 반복 행",
+    MORE: "윗줄에 이어지는 설명 행",
+    PROJECT: "사업명 행",
 }
 
 _TOTALS = {"합계", "총계", "계", "총액", "합", "누계"}
 _SUBTOTAL = re.compile(r"^소계")
+_GROUP_TOTAL = re.compile(r"\S\s+(?:소\s*계|합\s*계|총\s*계|계)\s*(?:[(（][^)）]*[)）])?$")
 #: The first letters of every total's label (Hangul is unchanged by NFKC normalisation).
 _FIRST = frozenset(k[0] for k in (*_TOTALS, "소계"))
 _NOTE = re.compile(r"^(?:※|\*|주\)|주:|자료:|출처:|\(주\)|-\s*주)")
@@ -45,8 +50,10 @@ def total_kind(text: Any) -> str | None:
     """TOTAL or SUBTOTAL when ``text`` is a total's label ("합 계", "소계(일반회계)")."""
     if not isinstance(text, str):
         return None
-    stripped = text.lstrip()
-    if not stripped or stripped[0] not in _FIRST:  # most labels: settled without normalising
+    stripped = text.strip()
+    # Most labels are settled here, without normalising: a total's label starts with one of
+    # a few letters, or ends in 계 (a group's "스마트도시담당관 소계") or a bracket.
+    if not stripped or (stripped[0] not in _FIRST and stripped[-1] not in "계)）"):
         return None
     key = name_key(text)
     if not key:
@@ -54,6 +61,10 @@ def total_kind(text: Any) -> str | None:
     if key in _TOTALS:
         return TOTAL
     if _SUBTOTAL.match(key):
+        return SUBTOTAL
+    # A group's own total: "스마트도시담당관 소계", "세외수입 합계", "행정관리 계" (a word,
+    # a space, then the total word; "일반회계" has no space and is no total).
+    if _GROUP_TOTAL.search(stripped):
         return SUBTOTAL
     return None
 

@@ -22,7 +22,7 @@ from ..model import BookData, TableRef
 from ..refs import range_a1
 from ..schema import GENERATED_PREFIXES, TABLES, TableSpec, name_key
 from . import labels
-from .headers import column_keys, header_key, is_header_text, match_columns
+from .headers import column_keys, header_key, header_unit, is_header_text, match_columns
 
 MAX_HEADER_ROWS = 3
 ABOVE = 4  # rows above a header searched for its caption, unit line and heading
@@ -160,12 +160,15 @@ def _assign_label_spans(
 
 
 def match_header(
-    spec: TableSpec, view: list[list[Any]], r: int
+    spec: TableSpec, view: list[list[Any]], r: int, lo: int = 0, hi: int | None = None
 ) -> tuple[int, dict[str, int], list[tuple[int, str]], int, int] | None:
     """(header rows, columns, unknown cells, first col, last col) if row ``r`` starts a
-    header of ``spec``; the banded reading with the most columns wins."""
+    header of ``spec`` within columns ``lo``..``hi``; the banded reading with the most
+    columns wins."""
     best = None
     width = max((len(view[i]) for i in range(r, min(r + MAX_HEADER_ROWS, len(view)))), default=0)
+    if hi is not None:
+        width = min(width, hi + 1)
     for k in range(1, MAX_HEADER_ROWS + 1):
         if r + k > len(view):
             break
@@ -175,7 +178,7 @@ def match_header(
             and not all(v in (None, "") or is_header_text(v) for v in rows[-1])
         ):
             break
-        cols, unknown = match_columns(spec, rows, 0, width - 1)
+        cols, unknown = match_columns(spec, rows, lo, width - 1)
         if not all(c in cols for c in spec.required) or not _labels_complete(spec, cols):
             continue
         first = min(cols.values())
@@ -184,7 +187,7 @@ def match_header(
             is_header_text(_cell(rows, i, last + 1)) for i in range(len(rows))
         ):
             last += 1
-        while first > 0 and any(
+        while first > lo and any(
             is_header_text(_cell(rows, i, first - 1)) for i in range(len(rows))
         ):
             first -= 1
@@ -195,13 +198,17 @@ def match_header(
     return best
 
 
-def _context_above(view: list[list[Any]], r: int, floor: int) -> tuple[str, str | None, str | None]:
-    """(caption text, heading name, unit) from the rows just above a header."""
+def _context_above(
+    view: list[list[Any]], r: int, floor: int, lo: int = 0, hi: int | None = None
+) -> tuple[str, str | None, str | None]:
+    """(caption text, heading name, unit) from the rows just above a header, in columns
+    ``lo``..``hi`` (a table standing beside another has its own caption)."""
     caption_parts: list[str] = []
     heading = unit = None
     for i in range(r - 1, max(floor, r - ABOVE) - 1, -1):
-        texts = [str(v).strip() for v in view[i] if isinstance(v, str) and v.strip()]
-        if any(labels.is_number(v) for v in view[i] if not isinstance(v, str)):
+        cells = view[i][lo : None if hi is None else hi + 1]
+        texts = [str(v).strip() for v in cells if isinstance(v, str) and v.strip()]
+        if any(labels.is_number(v) for v in cells if not isinstance(v, str)):
             break
         for text in texts:
             m = _UNIT.search(text)
@@ -281,50 +288,29 @@ def find_regions(book: BookData, keys: Sequence[str] = tuple(TABLES)) -> Layout:
                 continue
             if sum(header_key(v) in all_keys for v in row if isinstance(v, str)) < 2:
                 continue
-            best: Region | None = None
-            for spec in specs:
-                match = match_header(spec, view, r)
-                if match is None:
-                    _near_miss(layout, spec, sheet, view, r)
-                    continue
-                k, cols, unknown, first, last = match
-                caption, heading, unit = _context_above(view, r, 0)
-                body = _body_labels(spec, view, r + k, cols)
-                score = len(cols) + _hint_score(spec, sheet, caption, body)
-                region = Region(
-                    spec,
-                    sheet,
-                    r,
-                    k,
-                    first,
-                    last,
-                    len(view) - 1,
-                    cols,
-                    unknown,
-                    f"머리글 {r + 1}행" + (f"~{r + k}행" if k > 1 else ""),
-                    caption=caption,
-                    heading=heading,
-                    unit=unit,
-                    year=_year(caption, heading, sheet),
-                    score=score,
-                )
-                if best is None or region.score > best.score:
-                    best = region
-            if best is not None:
-                candidates.append(best)
+            whole = _best_region(specs, layout, sheet, view, r, 0, None)
+            segments = _segments(view, r)
+            parts = [_best_region(specs, layout, sheet, view, r, a, b) for a, b in segments]
+            found_parts = [p for p in parts if p is not None]
+            if len(found_parts) >= 2:  # tables side by side on one header row
+                candidates += found_parts
+            elif whole is not None:
+                candidates.append(whole)
         # A header row inside another's banded header is not a table of its own; nor is
         # the header repeated after a page break (the same columns, nothing above it but
         # the table's own rows): the table goes on below it.
         kept: list[Region] = []
-        for region in candidates:
-            if kept and kept[-1].header_row + kept[-1].header_rows > region.header_row:
+        for region in sorted(candidates, key=lambda reg: (reg.header_row, reg.first_col)):
+            above = [k for k in kept if _overlap(k, region)]
+            if above and above[-1].header_row + above[-1].header_rows > region.header_row:
                 continue
-            if kept and _repeated_header(kept[-1], region):
+            if above and _repeated_header(above[-1], region):
                 continue
             kept.append(region)
-        for i, region in enumerate(kept):
-            if i + 1 < len(kept):
-                nxt = kept[i + 1]
+        for region in kept:
+            below = [k for k in kept if _overlap(k, region) and k.header_row > region.header_row]
+            if below:
+                nxt = min(below, key=lambda reg: reg.header_row)
                 region.last_row = nxt.header_row - 1 - _rows_above(view, nxt.header_row)
             for a, _ in taken:  # stop before an Excel Table below
                 if a > region.header_row:
@@ -342,6 +328,74 @@ def find_regions(book: BookData, keys: Sequence[str] = tuple(TABLES)) -> Layout:
         )
     ]
     return layout
+
+
+def _best_region(
+    specs: list[TableSpec],
+    layout: Layout,
+    sheet: str,
+    view: list[list[Any]],
+    r: int,
+    lo: int,
+    hi: int | None,
+) -> Region | None:
+    """The kind of table whose header row ``r`` (within columns lo..hi) fits best."""
+    best: Region | None = None
+    for spec in specs:
+        match = match_header(spec, view, r, lo, hi)
+        if match is None:
+            _near_miss(layout, spec, sheet, view, r, lo, hi)
+            continue
+        k, cols, unknown, first, last = match
+        caption, heading, unit = _context_above(view, r, 0, lo, last)
+        if unit is None:
+            units = (header_unit(_cell(view, r + i, c)) for i in range(k) for c in cols.values())
+            unit = next((u for u in units if u), None)
+        body = _body_labels(spec, view, r + k, cols)
+        score = len(cols) + _hint_score(spec, sheet, caption, body)
+        region = Region(
+            spec,
+            sheet,
+            r,
+            k,
+            first,
+            last,
+            len(view) - 1,
+            cols,
+            unknown,
+            f"머리글 {r + 1}행" + (f"~{r + k}행" if k > 1 else ""),
+            caption=caption,
+            heading=heading,
+            unit=unit,
+            year=_year(caption, heading, sheet),
+            score=score,
+        )
+        if best is None or region.score > best.score:
+            best = region
+    return best
+
+
+def _segments(view: list[list[Any]], r: int) -> list[tuple[int, int]]:
+    """Column runs of a header row (and the row under it) split by an empty column: tables
+    that stand side by side."""
+    rows = view[r : r + 2]
+    width = max(len(x) for x in rows)
+    filled = [
+        any(labels.has_value(_cell(rows, i, c)) for i in range(len(rows))) for c in range(width)
+    ]
+    out: list[tuple[int, int]] = []
+    start = None
+    for c, full in enumerate([*filled, False]):
+        if full and start is None:
+            start = c
+        elif not full and start is not None:
+            out.append((start, c - 1))
+            start = None
+    return out
+
+
+def _overlap(a: Region, b: Region) -> bool:
+    return a.first_col <= b.last_col and b.first_col <= a.last_col
 
 
 def _repeated_header(previous: Region, region: Region) -> bool:
@@ -414,9 +468,18 @@ def _excel_table(
     return best
 
 
-def _near_miss(layout: Layout, spec: TableSpec, sheet: str, view: list[list[Any]], r: int) -> None:
+def _near_miss(
+    layout: Layout,
+    spec: TableSpec,
+    sheet: str,
+    view: list[list[Any]],
+    r: int,
+    lo: int = 0,
+    hi: int | None = None,
+) -> None:
     """Keep a header row that names two or more of ``spec``'s columns, an amount among them."""
-    cols, _ = match_columns(spec, view[r : r + 1], 0, len(view[r]) - 1)
+    last = len(view[r]) - 1 if hi is None else min(hi, len(view[r]) - 1)
+    cols, _ = match_columns(spec, view[r : r + 1], lo, last)
     amounts = set(spec.numeric) | {"값"}
     if len(cols) >= 2 and set(cols) & amounts:
         missing = [c for c in spec.required if c not in cols]

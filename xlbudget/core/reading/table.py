@@ -30,6 +30,10 @@ from .headers import header_key
 from .regions import Region
 
 HIERARCHICAL = frozenset({"세입", "세출", "사업별증감", "통계목증감"})
+#: Rows that are not lines of the table (each is listed in the reading summary).
+SKIPPED_KINDS = frozenset(
+    {kinds.BLANK, kinds.NOTE, kinds.HEADER, kinds.GROUP, kinds.PROJECT, kinds.MORE}
+)
 _ACCOUNT = re.compile(r"소계\s*[(（]\s*([^)）]+?)\s*[)）]")
 
 
@@ -85,6 +89,9 @@ class Table:
     totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     unit: str = ""
     unit_from: str = ""
+    #: Half the step of the figures as typed: 0.5 for whole numbers, 0.05 for a table in
+    #: 백만원 with one decimal.  What rounding of a shown figure can explain (the checks).
+    half: float = 0.5
 
     @property
     def sheet(self) -> str:
@@ -132,6 +139,10 @@ class Classifier:
 
     Ordered for speed as much as sense: a city's table has 100,000 lines, and most rows are
     settled by their labels and first amount, without normalising a single header text.
+    A row of one text and no amount is told by the column the text stands in: the outer
+    label column (담당관, else the table's first column) names a department or group; the
+    세부사업 column alone names a project; any other column (산출내역, 비고) continues the
+    line above.
     """
 
     def __init__(self, spec: TableSpec, region: Region, header_keys: set[str]) -> None:
@@ -140,6 +151,13 @@ class Classifier:
         self.labels = [region.cols[c] for c in dict.fromkeys(labels) if c in region.cols]
         self.amounts = [region.cols[c] for c in (*spec.numeric, *spec.rates) if c in region.cols]
         self.groups = spec.key not in ("설정", "정보화사업")
+        outer = region.cols.get("담당관", region.cols.get("구분"))
+        self.outer = region.first_col if outer is None else outer
+        inner = region.cols.get("세부사업")
+        self.project = inner if inner is not None and inner != self.outer else None
+        self.label_set = {
+            region.cols[c] for c in (*spec.labels, "구분", "세부") if c in region.cols
+        }
 
     def __call__(self, raw: list[list[Any]], view: list[list[Any]], r: int) -> str:
         region = self.region
@@ -161,7 +179,17 @@ class Classifier:
         if len(texts) >= 2 and sum(t in self.header_keys for t in texts) * 2 >= len(present):
             return kinds.HEADER
         if self.groups and len({name_key(v) for v in present}) == 1:
-            return kinds.GROUP  # one name alone on its row (or merged across it)
+            at = [
+                region.first_col + i
+                for i, v in enumerate(cells)
+                if v is not None and (not isinstance(v, str) or v.strip())
+            ]
+            if self.outer in at:
+                return kinds.GROUP  # a department (or group) name, alone or merged across
+            if self.project is not None and at == [self.project]:
+                return kinds.PROJECT
+            if not set(at) & self.label_set:
+                return kinds.MORE
         return kinds.LINE  # a line whose amounts are missing: the checks say so
 
 
@@ -211,57 +239,53 @@ def read_block(
         if c in region.cols and c not in spec.numeric and c not in spec.rates
     }
     records: list[dict[str, Any]] = []
-    totals: list[dict[str, Any]] = []
     department: str | None = None
-    fills: dict[str, str] = {}
-    level_from_sheet = "수준" in region.cols
-    after_subtotal = False
-    hierarchical = spec.key in HIERARCHICAL
+    fills: dict[str, Any] = {}
+    by_col = {col: column for column, col in region.cols.items()}
+    once = [c for c in ("담당관", "세부사업", "구분") if c in label_cols]
     for r in range(region.body_start, last + 1):
         kind = classify(raw, view, r)
-        if kind in (kinds.BLANK, kinds.NOTE, kinds.HEADER, kinds.GROUP):
+        if kind in SKIPPED_KINDS:
             text = _first_text(view, r, region)
             block.skipped.append(Skipped(r, kind, text[:40]))
             if kind == kinds.GROUP:
-                department = text
-                fills = {}
+                if "담당관" in spec.columns:
+                    department, fills = text, {}
+                else:  # a group of a summary table ("세외수입" over its rows)
+                    fills = {"구분": text}
+            elif kind == kinds.PROJECT:
+                fills["세부사업"] = text
+            elif kind == kinds.MORE and records:
+                _continue(records[-1], view, r, region, by_col)
             continue
         record: dict[str, Any] = {"_row": r, "_block": index, "_kind": kind}
         for column, col in region.cols.items():
             source = view if column in label_cols else raw
             record[column] = _value(source, r, col)
         # Labels printed once (a project's name on its first line) fill the lines below.
-        for column in ("세부사업", "구분"):
-            if column in label_cols and spec.key in ("집행현황", "통계목증감", "세입", "세출"):
-                value = record.get(column)
-                if kinds.has_value(value):
-                    if kinds.total_kind(value) is None:  # "소계" names no project below it
-                        fills[column] = value
-                elif column in fills and kind == kinds.LINE:
-                    record[column] = fills[column]
+        for column in once:
+            value = record.get(column)
+            if kinds.has_value(value):
+                if kinds.total_kind(value) is None:  # "소계" names nothing below it
+                    fills[column] = value
+            elif column in fills and kind == kinds.LINE:
+                record[column] = fills[column]
         if department is not None and not kinds.has_value(record.get("담당관")):
             record["담당관"] = department
         if spec.key == "통계목증감" and not kinds.has_value(record.get("세부사업")):
             if region.heading:
                 record["세부사업"] = region.heading
-        if hierarchical and not level_from_sheet:
-            if kind == kinds.TOTAL:
-                record["수준"] = 0
-                after_subtotal = False
-            elif kind == kinds.SUBTOTAL:
-                record["수준"] = 0 if spec.key == "통계목증감" else 1
-                after_subtotal = True
-            else:
-                record["수준"] = 2 if after_subtotal else 1
-        if kind == kinds.LINE or hierarchical:
-            records.append(record)
-            if kind == kinds.LINE:
-                block.lines += 1
-            else:
-                block.totals += 1
-        else:
-            totals.append(record)
-            block.totals += 1
+        records.append(record)
+    hierarchical = spec.key in HIERARCHICAL
+    if hierarchical and "수준" not in region.cols:
+        _hierarchy(spec, records)
+    if not hierarchical and "통계목" in region.cols and "세부사업" in region.cols:
+        _outline_totals(records)
+    totals = [] if hierarchical else [x for x in records if x["_kind"] != kinds.LINE]
+    if not hierarchical:
+        records = [x for x in records if x["_kind"] == kinds.LINE]
+    block.lines = sum(x["_kind"] == kinds.LINE for x in records)
+    block.totals = len(records) - block.lines + len(totals)
     columns = ["_row", "_block", "_kind", *region.cols]
     if hierarchical and "수준" not in columns:
         columns.append("수준")
@@ -273,6 +297,83 @@ def read_block(
         if not fr.empty:
             _numbers(spec, region, fr, percent, block, findings)
     return block, frame, total_frame
+
+
+def _continue(
+    record: dict[str, Any], view: list[list[Any]], r: int, region: Region, by_col: dict[int, str]
+) -> None:
+    """Text continuing the line above (산출내역 over several rows) joins that line's cell."""
+    for c in range(region.first_col, region.last_col + 1):
+        value = _value(view, r, c)
+        column = by_col.get(c)
+        if column is None or not kinds.has_value(value):
+            continue
+        before = record.get(column)
+        record[column] = f"{before}\n{value}" if kinds.has_value(before) else value
+
+
+def _hierarchy(spec: TableSpec, records: list[dict[str, Any]]) -> None:
+    """수준 and the parent of each row of a summary table typed without a 수준 column.
+
+    Totals stand above their parts (총계 first, each 소계 above its rows, as the report
+    prints) or below them (parts first, then their 소계, the 총계 last): the block's first
+    row tells which.  In 통계목증감 every 계/소계 is a project's total (수준 0).
+    """
+    if not records:
+        return
+    items = spec.key == "통계목증감"
+    sub_level = 0 if items else 1
+    top = records[0]["_kind"] != kinds.LINE
+    total: int | None = None
+    sub: int | None = None
+    pending: list[int] = []  # bottom-up: rows waiting for their total
+    pending_subs: list[int] = []
+    for i, record in enumerate(records):
+        kind = record["_kind"]
+        if top:
+            if kind == kinds.TOTAL and not items:
+                record["수준"], record["_parent"] = 0, -1
+                total, sub = i, None
+            elif kind != kinds.LINE:
+                record["수준"] = sub_level
+                record["_parent"] = -1 if items or total is None else total
+                sub = i
+            else:
+                parent = sub if sub is not None else total
+                record["_parent"] = -1 if parent is None else parent
+                record["수준"] = records[parent]["수준"] + 1 if parent is not None else 1
+            continue
+        if kind == kinds.LINE:
+            pending.append(i)
+            record["수준"], record["_parent"] = 1, -1
+        elif kind == kinds.SUBTOTAL or items:
+            record["수준"], record["_parent"] = sub_level, -1
+            for j in pending:
+                records[j]["_parent"], records[j]["수준"] = i, sub_level + 1
+            pending, pending_subs = [], [*pending_subs, i]
+        else:  # a grand total below everything
+            record["수준"], record["_parent"] = 0, -1
+            for j in [*pending_subs, *pending]:
+                records[j]["_parent"] = i
+            for j in pending:
+                records[j]["수준"] = 1
+            pending, pending_subs = [], []
+
+
+def _outline_totals(records: list[dict[str, Any]]) -> None:
+    """A project's own row in an outline (e-호조 style): its name and its items' totals,
+    no 통계목, its items below it.  It is the project's total, not a line."""
+    for i, record in enumerate(records[:-1]):
+        following = records[i + 1]
+        if (
+            record["_kind"] == kinds.LINE
+            and not kinds.has_value(record.get("통계목"))
+            and kinds.has_value(record.get("세부사업"))
+            and following["_kind"] == kinds.LINE
+            and kinds.has_value(following.get("통계목"))
+            and following.get("세부사업") == record.get("세부사업")
+        ):
+            record["_kind"] = kinds.SUBTOTAL
 
 
 def _first_text(view: list[list[Any]], r: int, region: Region) -> str:
@@ -411,14 +512,40 @@ def _text(value: Any) -> str:
 
 def combine(spec: TableSpec, blocks: Sequence[tuple[Block, pd.DataFrame, pd.DataFrame]]) -> Table:
     """The blocks of one kind as one table (stacked blocks, one sheet per department …)."""
-    frames = [f for _, f, _ in blocks if not f.empty]
+    frames = []
+    offset = 0
+    for _, f, _ in blocks:
+        if f.empty:
+            continue
+        if "_parent" in f:  # positions within the block → positions within the table
+            f["_parent"] = [p + offset if p >= 0 else -1 for p in f["_parent"].fillna(-1)]
+        frames.append(f)
+        offset += len(f)
     totals = [t for _, _, t in blocks if not t.empty]
     frame = pd.concat(frames, ignore_index=True) if frames else blocks[0][1]
     for column in (*spec.numeric, *spec.rates):
         if column in frame:
             frame[column] = frame[column].astype(float)
     total = pd.concat(totals, ignore_index=True) if totals else pd.DataFrame()
-    return Table(spec, [b for b, _, _ in blocks], frame, total)
+    return Table(spec, [b for b, _, _ in blocks], frame, total, half=_half(spec, frame))
+
+
+def _half(spec: TableSpec, frame: pd.DataFrame) -> float:
+    """Half the step of the amounts as typed: whole numbers give 0.5; one or two decimals
+    typed by hand give 0.05 or 0.005.  Three or more decimals are a computed or converted
+    figure whose shown form is unknown here: the lenient 0.5 is kept."""
+    columns = [c for c in spec.numeric if c in frame]
+    if not columns or frame.empty:
+        return 0.5
+    values = frame[columns].to_numpy(dtype=float).ravel()
+    values = np.abs(values[np.isfinite(values)])
+    if values.size == 0:
+        return 0.5
+    for digits in (0, 1, 2):
+        scaled = values * 10**digits
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6 * np.maximum(1, scaled)):
+            return 0.5 * 10.0**-digits
+    return 0.5
 
 
 def column_letter(col: int | None) -> str:

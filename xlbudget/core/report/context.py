@@ -39,7 +39,7 @@ def records(table: Table | None) -> list[dict[str, Any]]:
     """The table's rows as dicts (NaN → None), each with a RowRef to its input cells."""
     if table is None:
         return []
-    frame = table.frame.drop(columns=["_row", "_block", "_kind"], errors="ignore")
+    frame = table.frame.drop(columns=["_row", "_block", "_kind", "_parent"], errors="ignore")
     frame = frame.astype(object).where(frame.notna(), None)
     rows = frame.to_dict("records")
     refs = [(b.region.sheet, b.cols) for b in table.blocks]

@@ -1,0 +1,279 @@
+"""xlbudget on more officer-style workbooks (``more_books``): shapes the first corpus does
+not hold.  Same rules as ``test_corpus``: every line read, every planted error found, no
+false finding, nothing unread left unsaid, and the exit code 0 only when all was read and
+nothing is wrong.  Expectations come from openpyxl + Decimal, never from xlbudget.
+
+Each workbook is checked once (``xlbudget check --json`` through ``xlbudget.cli.main``);
+each aspect is its own test.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import more_books as mb
+from tests.corpus import officer_books as ob
+from tests.corpus.test_corpus import (
+    Run,
+    nospace,
+    one_table,
+    row_of,
+    run_cli,
+    serious,
+    sheet_texts,
+    sheets_in,
+    show,
+    tables_of,
+    unspent_groups,
+)
+
+with tempfile.TemporaryDirectory() as _d:  # only to learn each case's aspects
+    _CASES = {c.name: c for c in mb.build_all(Path(_d))}
+NAMES = list(_CASES)
+
+
+def names_with(attr: str) -> list[str]:
+    return [n for n, c in _CASES.items() if getattr(c, attr)]
+
+
+@pytest.fixture(scope="module")
+def more(tmp_path_factory) -> dict[str, mb.MoreCase]:
+    root = tmp_path_factory.mktemp("more")
+    return {c.name: c for c in mb.build_all(root)}
+
+
+_checked: dict[str, Run] = {}
+_reviewed: dict[str, tuple[Run, Path]] = {}
+
+
+@pytest.fixture
+def checked(more):
+    def get(name: str) -> tuple[mb.MoreCase, Run]:
+        case = more[name]
+        if name not in _checked:
+            _checked[name] = run_cli(["check", str(case.path), "--json", "-q"])
+        run = _checked[name]
+        assert run.data is not None, f"{name}: no JSON from check\n{run.explain()}"
+        return case, run
+
+    return get
+
+
+@pytest.fixture
+def reviewed(more):
+    def get(name: str) -> tuple[mb.MoreCase, Run, Path]:
+        case = more[name]
+        if name not in _reviewed:
+            out = case.path.with_name(case.path.stem + ".review.xlsx")
+            _reviewed[name] = (
+                run_cli(["review", str(case.path), "-o", str(out), "--json", "-q"]),
+                out,
+            )
+        run, out = _reviewed[name]
+        return case, run, out
+
+    return get
+
+
+def _reading(run: Run) -> str:
+    return json.dumps(run.data["reading"], ensure_ascii=False, default=str)[:3000]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_exit_code(name, checked):
+    case, run = checked(name)
+    assert run.code == case.exit_code, (
+        f"{case.shape}\nexpected exit {case.exit_code}, got {run.code}\n"
+        f"findings:\n{show(run.data['findings'])}\nunread: {run.data['reading']['unread']}"
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_line_read(name, checked):
+    """Each expected table kind read once with exactly its lines; no other kind read."""
+    case, run = checked(name)
+    got = Counter(t["table"] for t in run.data["reading"]["tables"])
+    lines = {t["table"]: t["lines"] for t in run.data["reading"]["tables"] if got[t["table"]] == 1}
+    doubled = {k: v for k, v in got.items() if v > 1}
+    assert not doubled, f"tables read more than once: {doubled}"
+    assert lines == case.lines, (
+        f"{case.shape}\nlines expected {case.lines}\n          got {lines}\n"
+        f"reading: {_reading(run)}"
+    )
+
+
+@pytest.mark.parametrize("name", names_with("totals"))
+def test_totals(name, checked):
+    case, run = checked(name)
+    got = {k: one_table(run.data, k)["totals"] for k in case.totals if tables_of(run.data, k)}
+    assert got == case.totals, f"합계·소계 rows expected {case.totals}, got {got}"
+
+
+@pytest.mark.parametrize("name", names_with("sheets"))
+def test_read_from_the_right_sheet(name, checked):
+    case, run = checked(name)
+    got = {
+        k: sheets_in(one_table(run.data, k)["places"])
+        for k in case.sheets
+        if tables_of(run.data, k)
+    }
+    assert got == case.sheets, f"sheets read expected {case.sheets}, got {got}"
+
+
+@pytest.mark.parametrize("name", [n for n, c in _CASES.items() if c.findings_checked])
+def test_findings_exact(name, checked):
+    """Every planted 오류/경고 found, no other, none twice, each with its documented severity;
+    rows that must be reported carry a finding; optional findings may appear."""
+    case, run = checked(name)
+    found = serious(run.data)
+    keys = []
+    for f in found:
+        cell = f"@{row_of(f['cell'])}" if f["rule"] in ob.ROW_RULES else f["cell"]
+        keys.append((f["sheet"], cell, f["rule"]))
+    dupes = [k for k, n in Counter(keys).items() if n > 1]
+    expected = set()
+    wild = Counter()
+    for sheet, cell, rule in case.findings:
+        if sheet == "*":
+            wild[rule] += 1
+        elif rule in ob.ROW_RULES:
+            expected.add((sheet, f"@{row_of(cell)}", rule))
+        else:
+            expected.add((sheet, cell, rule))
+    got = set(keys)
+    problems = []
+    for rule, n in wild.items():
+        matching = {k for k in got if k[2] == rule}
+        if len(matching) != n:
+            problems.append(f"{rule}: expected {n}, got {sorted(matching)}")
+        got -= matching
+    # rows that must be reported (any cell of the row, a rule among those allowed)
+    for (sheet, row), rules in case.row_findings.items():
+        on_row = {
+            k for k in got if k[0] == sheet and row_of(k[1]) == row and (not rules or k[2] in rules)
+        }
+        if not on_row:
+            allowed = "/".join(sorted(rules)) if rules else "any rule"
+            problems.append(f"row {sheet}!{row} must be reported ({allowed}), nothing found there")
+        got -= {k for k in got if k[0] == sheet and row_of(k[1]) == row}
+    for sheet, cell, rule in case.optional:
+        got -= {k for k in got if k[2] == rule and k[0] == sheet and cell in ("*", k[1])}
+    missing, extra = expected - got, got - expected
+    assert not (missing or extra or dupes or problems), (
+        f"{case.shape}\nmissing (planted, not found): {sorted(missing)}\n"
+        f"extra (false findings): {sorted(extra)}\nduplicated: {dupes}\n"
+        + "\n".join(problems)
+        + f"\nall 오류/경고 findings:\n{show(found)}"
+    )
+    wrong = [
+        f for f in found if f["rule"] in ob.SEVERITY and ob.SEVERITY[f["rule"]] != f["severity"]
+    ]
+    assert not wrong, f"severity differs from the documented one:\n{show(wrong)}"
+
+
+@pytest.mark.parametrize("name", names_with("must_say"))
+def test_something_said(name, checked):
+    """What cannot be checked is said: a 오류/경고 finding or an unread entry."""
+    case, run = checked(name)
+    assert serious(run.data) or run.data["reading"]["unread"], (
+        f"{case.shape}\nnothing said: no 오류/경고 finding, nothing unread\n"
+        f"findings:\n{show(run.data['findings'])}\nreading: {_reading(run)}"
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_flagged_lines(name, checked):
+    case, run = checked(name)
+    got = {(f["sheet"], f["row"]): f for f in run.data["flagged"]}
+    assert set(got) == set(case.flagged), (
+        f"{case.shape}\nflagged rows missing: {sorted(set(case.flagged) - set(got))}\n"
+        f"flagged rows not expected: {sorted(set(got) - set(case.flagged))}\n"
+        + "\n".join(
+            f"  {k}: {got[k]['department']} / {got[k]['project']} / {got[k]['item']} "
+            f"{got[k]['unspent_rate']}"
+            for k in sorted(set(got) - set(case.flagged))
+        )
+    )
+    bad = []
+    for key, flag in case.flagged.items():
+        g = got[key]
+        for attr, want in (
+            ("department", flag.department),
+            ("project", flag.project),
+            ("item", flag.item),
+        ):
+            if want is not None and g[attr] != want:
+                bad.append(f"{key} {attr}: expected {want!r}, got {g[attr]!r}")
+        if flag.rate is not None and Decimal(str(g["unspent_rate"])) != flag.rate:
+            bad.append(f"{key} unspent_rate: expected {flag.rate}, got {g['unspent_rate']}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("name", names_with("units"))
+def test_units(name, checked):
+    case, run = checked(name)
+    got = {
+        k: (one_table(run.data, k)["unit"], one_table(run.data, k)["unit_from"])
+        for k in case.units
+        if tables_of(run.data, k)
+    }
+    assert {k: v[0] for k, v in got.items()} == case.units, f"units (unit, from): {got}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unread_listed(name, checked):
+    case, run = checked(name)
+    unread = run.data["reading"]["unread"]
+    if case.unread is None:
+        return
+    if case.unread:
+        assert unread, "a table that could not be read must be listed in reading.unread"
+    else:
+        assert not unread, f"nothing should be unread here, got {unread}"
+
+
+@pytest.mark.parametrize("name", names_with("info_rules"))
+def test_info_findings(name, checked):
+    case, run = checked(name)
+    rules = {f["rule"] for f in run.data["findings"] if f["severity"] == "info"}
+    assert case.info_rules <= rules, f"참고 findings expected {case.info_rules}, got {rules}"
+
+
+@pytest.mark.parametrize("name", names_with("review"))
+def test_review(name, reviewed):
+    case, run, out = reviewed(name)
+    exp = case.review
+    assert out.exists(), f"review wrote nothing: {run.explain()}"
+    problems = []
+    if run.code != exp.exit_code:
+        problems.append(
+            f"review exit {run.code}, expected {exp.exit_code}; findings:\n"
+            + show((run.data or {}).get("findings", []))
+        )
+    if exp.unspent_groups is not None:
+        groups = [(h, len(rows)) for h, rows in unspent_groups(out)]
+        if groups != exp.unspent_groups:
+            problems.append(
+                f"검토_미집행 groups expected {exp.unspent_groups}\n                 got {groups}"
+            )
+    sentences = [nospace(s) for s in (run.data or {}).get("sentences", [])]
+    for must, must_not in exp.sentences:
+        want = [nospace(m) for m in must]
+        if not any(all(w in s for w in want) for s in sentences):
+            problems.append(f"no sentence contains all of {must}")
+        for s in sentences:
+            if want[0] in s and any(nospace(m) in s for m in must_not):
+                problems.append(f"a sentence with {must[0]!r} contains one of {must_not}: {s}")
+    if exp.unspent_caption:
+        captions = [t for t in sheet_texts(out, "검토_미집행") if t.strip().startswith("(단위")]
+        if exp.unspent_caption not in captions:
+            problems.append(f"검토_미집행 captions {captions}, expected {exp.unspent_caption!r}")
+    assert not problems, (
+        "\n".join(problems) + "\nsentences:\n" + "\n".join((run.data or {}).get("sentences", []))
+    )
