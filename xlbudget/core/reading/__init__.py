@@ -18,8 +18,8 @@ import pandas as pd
 from ..errors import InputError
 from ..korean import UNITS
 from ..model import BookData, Finding
-from ..refs import a1, col_letter
-from ..schema import INPUT_TABLES, TABLES, TableSpec
+from ..refs import a1, col_letter, range_a1
+from ..schema import GENERATED_PREFIXES, INPUT_TABLES, TABLES, XLWINGS_CONF_SHEET, TableSpec
 from ..settings import SETTING, Settings, check_values
 from .regions import Layout, NearMiss, Region, find_regions
 from .summary import ReadingSummary, TableSummary
@@ -76,7 +76,64 @@ def read_book(book: BookData, keys: Sequence[str] = INPUT_TABLES) -> Reading:
         reading.summary.tables.append(_summarise(table))
     for miss in layout.near_misses:
         _near_miss(miss, reading)
+    if set(keys) >= set(INPUT_TABLES):  # the whole book was read: say what was left
+        _stray_numbers(book, layout, reading)
     return reading
+
+
+#: Numbers outside every table are said when at least this many rows hold two or more.
+STRAY_ROWS = 2
+
+
+def _stray_numbers(book: BookData, layout: Layout, reading: Reading) -> None:
+    """Rows of numbers that no table took (a table whose header xlbudget did not know, a
+    second table beside another) are a finding: nothing the user gave is left unsaid."""
+    for sheet, rows in book.sheets.items():
+        if sheet.startswith(GENERATED_PREFIXES) or sheet == XLWINGS_CONF_SHEET:
+            continue
+        areas = [
+            (r.header_row, r.last_row, r.first_col, r.last_col)
+            for r in layout.regions
+            if r.sheet == sheet
+        ]
+        said = min((m.row for m in layout.near_misses if m.sheet == sheet), default=None)
+        hits: list[tuple[int, list[int]]] = []
+        for i, row in enumerate(rows):
+            spans = [(lo, hi) for a, b, lo, hi in areas if a <= i <= b]
+            if any(lo <= 0 and hi >= len(row) - 1 for lo, hi in spans):
+                continue  # the row is a table's, from end to end (most rows: cheap)
+            cols = [
+                c
+                for c, v in enumerate(row)
+                if v.__class__ in (int, float) and not any(lo <= c <= hi for lo, hi in spans)
+            ]
+            if len(cols) >= 2 and (said is None or i < said):
+                hits.append((i, cols))
+        for cluster in _clusters(hits):
+            if len(cluster) < STRAY_ROWS:
+                continue
+            first, last = cluster[0][0], cluster[-1][0]
+            lo = min(min(cols) for _, cols in cluster)
+            hi = max(max(cols) for _, cols in cluster)
+            count = sum(len(cols) for _, cols in cluster)
+            text = (
+                f"시트 '{sheet}' {range_a1(first, lo, last, hi)}에 숫자 {count}개가 있으나 "
+                "어느 표로도 읽지 않았습니다: 표라면 그 위에 머리글(예: 세부사업, 예산현액, "
+                "지출액)이 있는지 확인하십시오."
+            )
+            reading.summary.unread.append(text)
+            reading.findings.append(Finding(sheet, first, lo, "READ_UNREAD", "경고", text))
+
+
+def _clusters(hits: list[tuple[int, list[int]]], gap: int = 2) -> list[list[tuple[int, list[int]]]]:
+    """Runs of rows no more than ``gap`` blank rows apart."""
+    out: list[list[tuple[int, list[int]]]] = []
+    for hit in hits:
+        if out and hit[0] - out[-1][-1][0] <= gap + 1:
+            out[-1].append(hit)
+        else:
+            out.append([hit])
+    return out
 
 
 # ----------------------------------------------------------------------------- 설정

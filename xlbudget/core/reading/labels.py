@@ -10,6 +10,7 @@ no line is lost.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..schema import name_key
@@ -50,6 +51,11 @@ def total_kind(text: Any) -> str | None:
     """TOTAL or SUBTOTAL when ``text`` is a total's label ("합 계", "소계(일반회계)")."""
     if not isinstance(text, str):
         return None
+    return _text_kind(text)
+
+
+@lru_cache(maxsize=8192)  # a city's 100,000 lines repeat a few hundred labels
+def _text_kind(text: str) -> str | None:
     stripped = text.strip()
     # Most labels are settled here, without normalising: a total's label starts with one of
     # a few letters, or ends in 계 (a group's "스마트도시담당관 소계") or a bracket.

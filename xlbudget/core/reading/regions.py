@@ -315,6 +315,7 @@ def find_regions(book: BookData, keys: Sequence[str] = tuple(TABLES)) -> Layout:
             for a, _ in taken:  # stop before an Excel Table below
                 if a > region.header_row:
                     region.last_row = min(region.last_row, a - 1)
+            region.last_row = _before_foreign_header(view, region)
         found += kept
         found.sort(key=lambda reg: reg.header_row)
         layout.regions += found
@@ -392,6 +393,33 @@ def _segments(view: list[list[Any]], r: int) -> list[tuple[int, int]]:
             out.append((start, c - 1))
             start = None
     return out
+
+
+def _before_foreign_header(view: list[list[Any]], region: Region) -> int:
+    """The table's last row, before another table's header below it: after a blank row, a
+    row of text only with text where this table has amounts ("올해 예산" over its 예산현액
+    column) starts something else, even if xlbudget does not know what."""
+    amounts = {
+        region.cols[c] for c in (*region.spec.numeric, *region.spec.rates) if c in region.cols
+    }
+    known = column_keys(region.spec)  # its own header, repeated after a page break
+    blank = False
+    for r in range(region.body_start, min(region.last_row, len(view) - 1) + 1):
+        cells = view[r][region.first_col : region.last_col + 1]
+        present = [(region.first_col + i, v) for i, v in enumerate(cells) if labels.has_value(v)]
+        if not present:
+            blank = True
+            continue
+        if (
+            blank
+            and len(present) >= 2
+            and all(is_header_text(v) for _, v in present)
+            and any(c in amounts for c, _ in present)
+            and sum(header_key(v) in known for _, v in present) * 2 < len(present)
+        ):
+            return r - 1
+        blank = False
+    return region.last_row
 
 
 def _overlap(a: Region, b: Region) -> bool:
