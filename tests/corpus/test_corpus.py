@@ -178,37 +178,40 @@ def corpus(tmp_path_factory) -> dict[str, ob.Case]:
     return {c.name: c for c in ob.build_all(root)}
 
 
-_checked: dict[str, Run] = {}
-_reviewed: dict[str, tuple[Run, Path]] = {}
+class Runs:
+    """Each workbook checked (and reviewed) once per session, however many tests ask."""
+
+    def __init__(self) -> None:
+        self.checked: dict[Path, Run] = {}
+        self.reviewed: dict[Path, tuple[Run, Path]] = {}
+
+    def check(self, case: Any) -> tuple[Any, Run]:
+        if case.path not in self.checked:
+            self.checked[case.path] = run_cli(["check", str(case.path), "--json", "-q"])
+        run = self.checked[case.path]
+        assert run.data is not None, f"{case.name}: no JSON from check\n{run.explain()}"
+        return case, run
+
+    def review(self, case: Any) -> tuple[Any, Run, Path]:
+        if case.path not in self.reviewed:
+            out = case.path.with_name(case.path.stem + ".review.xlsx")
+            run = run_cli(["review", str(case.path), "-o", str(out), "--json", "-q"])
+            self.reviewed[case.path] = (run, out)
+        run, out = self.reviewed[case.path]
+        return case, run, out
+
+
+RUNS = Runs()
 
 
 @pytest.fixture
 def checked(corpus):
-    def get(name: str) -> tuple[ob.Case, Run]:
-        case = corpus[name]
-        if name not in _checked:
-            _checked[name] = run_cli(["check", str(case.path), "--json", "-q"])
-        run = _checked[name]
-        assert run.data is not None, f"{name}: no JSON from check\n{run.explain()}"
-        return case, run
-
-    return get
+    return lambda name: RUNS.check(corpus[name])
 
 
 @pytest.fixture
 def reviewed(corpus):
-    def get(name: str) -> tuple[ob.Case, Run, Path]:
-        case = corpus[name]
-        if name not in _reviewed:
-            out = case.path.with_name(case.path.stem + ".review.xlsx")
-            _reviewed[name] = (
-                run_cli(["review", str(case.path), "-o", str(out), "--json", "-q"]),
-                out,
-            )
-        run, out = _reviewed[name]
-        return case, run, out
-
-    return get
+    return lambda name: RUNS.review(corpus[name])
 
 
 @pytest.mark.parametrize("name", NAMES)

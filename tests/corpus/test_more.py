@@ -20,11 +20,11 @@ import pytest
 from tests.corpus import more_books as mb
 from tests.corpus import officer_books as ob
 from tests.corpus.test_corpus import (
+    RUNS,
     Run,
     nospace,
     one_table,
     row_of,
-    run_cli,
     serious,
     sheet_texts,
     sheets_in,
@@ -48,37 +48,14 @@ def more(tmp_path_factory) -> dict[str, mb.MoreCase]:
     return {c.name: c for c in mb.build_all(root)}
 
 
-_checked: dict[str, Run] = {}
-_reviewed: dict[str, tuple[Run, Path]] = {}
-
-
 @pytest.fixture
 def checked(more):
-    def get(name: str) -> tuple[mb.MoreCase, Run]:
-        case = more[name]
-        if name not in _checked:
-            _checked[name] = run_cli(["check", str(case.path), "--json", "-q"])
-        run = _checked[name]
-        assert run.data is not None, f"{name}: no JSON from check\n{run.explain()}"
-        return case, run
-
-    return get
+    return lambda name: RUNS.check(more[name])
 
 
 @pytest.fixture
 def reviewed(more):
-    def get(name: str) -> tuple[mb.MoreCase, Run, Path]:
-        case = more[name]
-        if name not in _reviewed:
-            out = case.path.with_name(case.path.stem + ".review.xlsx")
-            _reviewed[name] = (
-                run_cli(["review", str(case.path), "-o", str(out), "--json", "-q"]),
-                out,
-            )
-        run, out = _reviewed[name]
-        return case, run, out
-
-    return get
+    return lambda name: RUNS.review(more[name])
 
 
 def _reading(run: Run) -> str:

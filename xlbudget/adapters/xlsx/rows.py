@@ -157,6 +157,18 @@ def _stretch(
     return " ".join(out)
 
 
+def _edit_sheet(package: Package, sheet: str) -> tuple[str, Any, Any]:
+    """(part name, root, sheetData) of a sheet opened for editing."""
+    part = package.sheet_parts().get(sheet)
+    if part is None:
+        raise InputError(f"시트 '{sheet}'의 파트를 찾을 수 없습니다")
+    root = package.edit(part)
+    sheet_data = root.find(q("sheetData"))
+    if sheet_data is None:
+        raise InputError(f"시트 '{sheet}'에 <sheetData>가 없습니다")
+    return part, root, sheet_data
+
+
 def replace_table_rows(
     package: Package,
     ref: TableRef,
@@ -176,13 +188,7 @@ def replace_table_rows(
     n = len(frame)
     if n == 0:
         raise InputError("가져올 행이 없습니다.")
-    part = package.sheet_parts().get(ref.sheet)
-    if part is None:
-        raise InputError(f"시트 '{ref.sheet}'의 파트를 찾을 수 없습니다")
-    root = package.edit(part)
-    sheet_data = root.find(q("sheetData"))
-    if sheet_data is None:
-        raise InputError(f"시트 '{ref.sheet}'에 <sheetData>가 없습니다")
+    part, root, sheet_data = _edit_sheet(package, ref.sheet)
     table_root = _table_part(package, part, ref)
     totals = int(table_root.get("totalsRowCount") or 0) if table_root is not None else 0
     first_col, last_col = ref.first_col, ref.last_col
@@ -259,13 +265,7 @@ def replace_table_rows(
 def set_cells(package: Package, sheet: str, values: Mapping[tuple[int, int], Any]) -> None:
     """Write single values (0-based row, col → value; None empties the cell) into a sheet,
     keeping each cell's style: how an import sets 설정's 소관 or 기준일."""
-    part = package.sheet_parts().get(sheet)
-    if part is None:
-        raise InputError(f"시트 '{sheet}'의 파트를 찾을 수 없습니다")
-    root = package.edit(part)
-    sheet_data = root.find(q("sheetData"))
-    if sheet_data is None:
-        raise InputError(f"시트 '{sheet}'에 <sheetData>가 없습니다")
+    _, _, sheet_data = _edit_sheet(package, sheet)
     rows = {int(r.get("r", 0)) - 1: r for r in sheet_data.iter(q("row"))}
     for (r, c), value in sorted(values.items()):
         row = rows.get(r)
