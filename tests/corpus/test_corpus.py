@@ -118,7 +118,7 @@ def unspent_groups(path: Path) -> list[tuple[str, list[list[Any]]]]:
     """(department heading, its line rows) in sheet order, from 검토_미집행's main table.
 
     The table starts under the header row holding "세부사업명"; a heading row has text in
-    its first column and nothing else; it ends at the next "○ …" paragraph.
+    its first column and nothing else; it ends at the next "○ …" paragraph or "※ …" note.
     """
     wb = openpyxl.load_workbook(path)
     assert "검토_미집행" in wb.sheetnames, wb.sheetnames
@@ -137,7 +137,7 @@ def unspent_groups(path: Path) -> list[tuple[str, list[list[Any]]]]:
     for r in rows[start + 1 :]:
         first = r[col] if col < len(r) else None
         rest = [v for v in r[col + 1 : col + 7] if v not in (None, "")]
-        if isinstance(first, str) and first.strip().startswith("○"):
+        if isinstance(first, str) and first.strip().startswith(("○", "※")):
             break
         if first in (None, "") and not rest:
             continue
@@ -634,7 +634,7 @@ def test_real_sentences_claim_only_the_data(laf, imported):
     sentences = (it.review.data or {}).get("sentences", [])
     lines = expected_lines(it.source)
     flagged = sum(e["flagged"] for e in lines)
-    # "계약 여부는 알 수 없음" is a fair caveat; "계약조차 저조한 줄은 N건" is a claim
+    # "계약 여부는 알 수 없음" is a fair caveat; "계약조차 저조한 것은 N건" is a claim
     problems = [s for s in sentences if "계약조차" in s]
     problems += [s for s in sentences if "2021. 7. 31." in s]
     unspent = [s for s in sentences if "불용률" in s]

@@ -99,7 +99,7 @@ def test_low_contract_sentence_counts_what_the_rule_colours(tmp_path: Path, soff
     low_rule, unspent_rule = zip(*colours, strict=True)
     assert list(low_rule) == [False, True, False]
     assert list(unspent_rule) == [True, True, True]
-    assert "계약조차 저조한 줄은 1건" in " ".join(
+    assert "계약조차 저조한 것은 1건" in " ".join(
         review_file(src, steps=("check", "fill"), write=False).plan.sentences
     )
 

@@ -229,3 +229,64 @@ def won_words_array(
     result[too_big & ok] = CellError(NUM, "금액이 너무 큽니다")
     result[~ok] = ""
     return result
+
+
+# --------------------------------------------------------------------------- particles
+#: Each particle pair: (after a final consonant, after none).  으로/로 also takes 로 after ㄹ.
+_PAIRS = {
+    p: pair
+    for pair in (
+        ("이", "가"),
+        ("을", "를"),
+        ("은", "는"),
+        ("과", "와"),
+        ("으로", "로"),
+        ("이다", "다"),
+    )
+    for p in pair
+}
+#: The final consonant (jongseong index; 0 = none, 8 = ㄹ) of how a digit is read aloud.
+_DIGIT_FINAL = {"0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": 8, "8": 8, "9": 0}
+#: … of the place a round number ends in: 십 백 천, then 만 억 조 by groups of four.
+_PLACE_FINAL = {1: 17, 2: 1, 3: 4}
+_GROUP_FINAL = {1: 4, 2: 1, 3: 0}  # 만 억 조
+_SYMBOL_FINAL = {"%": 0, "％": 0}  # 퍼센트
+
+
+def _final(word: str) -> int:
+    """The final consonant of how ``word`` ends when read aloud (a number by its reading:
+    20,292 이만 이백구십이 → none; 10,338 …팔 → ㄹ; 2,000 이천 → ㄴ)."""
+    text = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", word.rstrip())  # "2건(48억원)" → "2건"
+    if not text:
+        return 0
+    last = text[-1]
+    if "가" <= last <= "힣":
+        return (ord(last) - 0xAC00) % 28
+    if last in _SYMBOL_FINAL:
+        return _SYMBOL_FINAL[last]
+    m = re.search(r"(\d[\d,]*)(?:\.(\d+))?$", text)
+    if not m:
+        return 0
+    if m.group(2):
+        return _DIGIT_FINAL[m.group(2)[-1]]
+    digits = m.group(1).replace(",", "")
+    stripped = digits.rstrip("0")
+    zeros = len(digits) - len(stripped)
+    if not stripped:
+        return _DIGIT_FINAL["0"]
+    if zeros == 0:
+        return _DIGIT_FINAL[digits[-1]]
+    if zeros < 4:
+        return _PLACE_FINAL[zeros]
+    return _GROUP_FINAL.get(zeros // 4, 0)
+
+
+def josa(word: Any, particle: str) -> str:
+    """``word`` with the form of ``particle`` that its reading takes: josa("20,292", "과")
+    is "20,292와", josa("10,338", "가") is "10,338이", josa("3천만원", "를") is "3천만원을"."""
+    text = str(word)
+    with_final, without = _PAIRS[particle]
+    final = _final(text)
+    if with_final == "으로" and final == 8:
+        return text + "로"
+    return text + (with_final if final else without)

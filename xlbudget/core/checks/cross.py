@@ -39,7 +39,7 @@ def check_projects_vs_items(projects: Table, items: Table, settings: Settings) -
                     "오류",
                     f"{label(projects, j)}의 증감 {amount(shown)}{projects.unit}이 "
                     f"통계목 표의 증감 {amount(change)}{items.unit}"
-                    f"({items.block_of(i).region.sheet} {item_cell})과 맞지 않습니다.",
+                    f"({items.block_of(i).region.sheet} {item_cell})와 맞지 않습니다.",
                 )
             )
     return findings

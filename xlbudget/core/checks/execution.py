@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from ..korean import josa
 from ..model import Finding
 from ..rates import change_array, unspent_rate_array
 from ..reading import Table
@@ -64,7 +65,7 @@ def check_rows(table: Table, settings: Settings, lines: bool = True) -> list[Fin
         "SPENT_OVER_BUDGET",
         "경고",
         lambda i: (
-            f"{label(table, i)}의 지출액 {amount(spent[i])}이(가) 예산현액 "
+            f"{label(table, i)}의 지출액 {josa(amount(spent[i]), '이')} 예산현액 "
             f"{amount(budget[i])}보다 큽니다."
         ),
     )
@@ -76,7 +77,7 @@ def check_rows(table: Table, settings: Settings, lines: bool = True) -> list[Fin
             "SPENT_OVER_OBLIGATION",
             "경고",
             lambda i: (
-                f"{label(table, i)}의 지출액 {amount(spent[i])}이(가) 지출원인행위액 "
+                f"{label(table, i)}의 지출액 {josa(amount(spent[i]), '이')} 지출원인행위액 "
                 f"{amount(obligated[i])}보다 큽니다."
             ),
         )
@@ -89,8 +90,8 @@ def check_rows(table: Table, settings: Settings, lines: bool = True) -> list[Fin
             "BALANCE",
             "오류",
             lambda i: (
-                f"{label(table, i)}의 지출잔액 {amount(balance[i])}이(가) 예산현액 − "
-                f"지출액 = {amount(expected[i])}과 다릅니다."
+                f"{label(table, i)}의 지출잔액 {josa(amount(balance[i]), '이')} 예산현액 − "
+                f"지출액 = {josa(amount(expected[i]), '과')} 다릅니다."
             ),
         )
     if "불용률" in frame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..korean import josa
 from ..model import Finding
 from ..rates import change_array
 from ..reading import Table
@@ -37,8 +38,8 @@ def check_items(table: Table, settings: Settings) -> list[Finding]:
                     "증감" if "증감" in frame else "추경",
                     "SUM",
                     "오류",
-                    f"{label(table, i)}의 증감 {amount(total)}이(가) 통계목별 증감의 합 "
-                    f"{amount(expected)}과 다릅니다.",
+                    f"{label(table, i)}의 증감 {josa(amount(total), '이')} 통계목별 증감의 합 "
+                    f"{josa(amount(expected), '과')} 다릅니다.",
                 )
             )
         if np.any(np.abs(change[kids]) <= EPS):

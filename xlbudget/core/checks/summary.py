@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..korean import josa
 from ..model import Finding
 from ..rates import change_array
 from ..reading import Table
@@ -69,9 +70,9 @@ def check_hierarchy(table: Table, columns: tuple[str, ...]) -> list[Finding]:
                         column,
                         "SUM",
                         "오류",
-                        f"{label(table, i)}의 {column} {amount(total)}이(가) 하위 {len(kids)}개 "
-                        f"행의 합 {amount(expected)}과 다릅니다(차이 {amount(total - expected)}, "
-                        f"반올림 허용 ±{tolerance:g}).{hint}",
+                        f"{label(table, i)}의 {column} {josa(amount(total), '이')} 하위 "
+                        f"{len(kids)}개 행의 합 {josa(amount(expected), '과')} 다릅니다"
+                        f"(차이 {amount(total - expected)}, 반올림 허용 ±{tolerance:g}).{hint}",
                     )
                 )
     return findings
@@ -141,8 +142,8 @@ def check_differences(table: Table, pairs: tuple[tuple[str, str, str], ...]) -> 
                     diff_col,
                     "DIFF",
                     "오류",
-                    f"{label(table, int(i))}의 {diff_col} {amount(diff[i])}이(가) {new_col} − "
-                    f"{base_col} = {amount(expected[i])}과 다릅니다.",
+                    f"{label(table, int(i))}의 {diff_col} {josa(amount(diff[i]), '이')} "
+                    f"{new_col} − {base_col} = {josa(amount(expected[i]), '과')} 다릅니다.",
                 )
             )
     return findings
@@ -187,7 +188,7 @@ def check_rates(
                     rate_col,
                     "RATE_ZERO_BASE",
                     "오류",
-                    f"{label(table, int(i))}의 {base_col}이(가) 0인데 {rate_col}이(가) "
+                    f"{label(table, int(i))}의 {josa(base_col, '이')} 0인데 {josa(rate_col, '이')} "
                     f"{pct(shown[i], digits)}%입니다(빈칸이어야 함).",
                 )
             )

@@ -19,6 +19,9 @@ from ..schema import TABLES
 from ..settings import Settings
 from .language import Budgeted, IterationBudget
 
+#: What a template shows for a 설정 item left blank (소관, 회계연도, 회차, 기준일).
+BLANK = "○○"
+
 
 @dataclass(frozen=True)
 class RowRef:
@@ -151,10 +154,11 @@ def build_context(
 
     makers: dict[str, Callable[[], Any]] = {
         "설정": lambda: dict(settings.values),
-        "소관": lambda: settings.text("소관"),
-        "회계연도": lambda: settings.text("회계연도"),
-        "회차": lambda: settings.text("회차"),
-        "기준일": lambda: settings.text("기준일"),
+        # A blank item is written ○○, as an officer marks what is still to be filled in.
+        "소관": lambda: settings.text("소관", "") or BLANK,
+        "회계연도": lambda: settings.text("회계연도", "") or BLANK,
+        "회차": lambda: settings.text("회차", "") or BLANK,
+        "기준일": lambda: settings.text("기준일", "") or BLANK,
         "미집행기준": lambda: settings.threshold,
         "계약저조기준": lambda: settings.contract_threshold,
         "세입": lambda: data(records(tables.get("세입"))),

@@ -339,11 +339,25 @@ class Renderer:
                 # the lines (a Hangul syllable is about two digit widths) and set the height.
                 width = sum(plan.col_widths.get(c, 9.0) for c in range(cell.col, cell.col + span))
                 lines = sum(
-                    math.ceil(max(len(part), 1) * 1.9 / max(width, 1.0))
+                    math.ceil(max(text_width(part), 1.0) * 1.05 / max(width, 1.0))
                     for part in write.value.split("\n")
                 )
                 if lines > 1:
                     plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 15.0 * lines)
+
+
+def text_width(text: str) -> float:
+    """How wide ``text`` prints, in Excel's column units (the width of a digit): a Hangul
+    syllable or other wide character about 1.8, a space or a punctuation mark about 0.6."""
+    width = 0.0
+    for ch in text:
+        if ord(ch) >= 0x1100 and not 0x2000 <= ord(ch) <= 0x206F:
+            width += 1.8
+        elif ch.isalnum():
+            width += 1.0
+        else:
+            width += 0.6
+    return width
 
 
 def cell_ref(cell: TemplateCell) -> str:

@@ -7,9 +7,10 @@ colours (:mod:`.mark`), so a sentence never says what the tables and the sheet d
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ..korean import unit_factor, won_words
+from ..korean import josa, to_won, unit_factor, won_words
 from ..model import Finding
 from ..numformat import tri
 from ..rates import rate
@@ -46,6 +47,50 @@ def department_cuts(
     return [(dept, len(v), -sum(v)) for dept, v in cuts.items()]
 
 
+def _revenue_change(rows: list[dict[str, Any]], added: float, words: Any) -> str:
+    """How 세입 went from 당초 to 기정: the rows that changed, named (국고보조금등 is
+    간주처리, as the report writes it), else the total change."""
+    changed = [
+        r
+        for r in rows
+        if r.get("수준") not in (0, None)
+        and r.get("_kind", "line") == "line"
+        and r.get("당초") is not None
+        and r.get("기정") is not None
+        and abs(r["기정"] - r["당초"]) > 1e-9
+    ]
+    verb = "증액한" if added >= 0 else "감액한"
+    if changed and all("보조금" in str(r.get("세부") or r.get("구분")) for r in changed):
+        names = ", ".join(
+            f"{r.get('세부') or r.get('구분')} {words(r['기정'] - r['당초'])}" for r in changed
+        )
+        return f"{josa(names, '을')} 간주처리한"
+    return f"{josa(words(abs(added)), '을')} {verb}"
+
+
+def _not_spent_at_all(flagged: list[dict[str, Any]], as_of: str) -> str:
+    """라. 집행실적 저조: by department, the lines of which nothing at all is spent."""
+    by_dept: dict[str, dict[str, list[str]]] = {}
+    for line in flagged:
+        if line.get("spent") not in (0, 0.0) or not line.get("budget"):
+            continue
+        dept = line["department"] or "(담당관 미기재)"
+        by_dept.setdefault(dept, {}).setdefault(line["project"], []).append(line["item"])
+    if not by_dept:
+        return ""
+    parts = []
+    for i, (dept, projects) in enumerate(by_dept.items()):
+        names = ", ".join(
+            f"“{p}({', '.join(i for i in items if i)})”" if any(items) else f"“{p}”"
+            for p, items in projects.items()
+        )
+        parts.append(f"{'○ 특히, ' if i == 0 else '- '}{dept}의 사업 중 {names} 사업")
+    month = re.search(r"\d{4}\D+(\d{1,2})\D", as_of + " ")
+    quarter = (int(month.group(1)) - 1) // 3 if month else 0
+    when = f"{quarter}분기가 지난 시점에서" if quarter else "현재"
+    return ",\n".join(parts) + f" 등은 {when} 예산 전액이 집행되지 않고 있음."
+
+
 def sentences(
     tables: dict[str, Table],
     settings: Settings,
@@ -68,6 +113,15 @@ def sentences(
         except ValueError:  # an absurd amount in the data: the check reports it, words cannot
             return "(금액 표시 불가)"
 
+    def said(x: float, unit: str, spaced: bool = False) -> str:
+        """An amount as the report writes it in a running sentence: exact to the 만원 below
+        1억 ("3천4백4십만원"), cut to the 백만원 above ("3억 5천 9백만원")."""
+        try:
+            exact = abs(to_won(x, unit))
+        except ValueError:
+            return "(금액 표시 불가)"
+        return won(x, unit, "만원" if exact < 10**8 else "백만원", spaced)
+
     def rate_text(new: float, base: float) -> str:
         return f"{tri(abs(rate(new, base, digits) or 0), digits)}%"
 
@@ -88,11 +142,11 @@ def sentences(
                 else "(추경 값 없음)"
             )
         )
+        how = _revenue_change(records(tables.get("세입")), added, lambda x: won(x, units["세입"]))
         out["세입"] = (
             f"○ {year}년 {office} 세입 기정예산은 당초예산 {won(revenue['당초'], units['세입'])}"
-            f"에서 {won(abs(added), units['세입'])}을 {'증액' if added >= 0 else '감액'}한 "
-            f"{won(revenue['기정'], units['세입'])}이며, {office} 소관 {year}년도 {round_} "
-            f"추가경정세입예산은 {tail}임."
+            f"에서 {how} {won(revenue['기정'], units['세입'])}이며, {office} 소관 {year}년도 "
+            f"{round_} 추가경정세입예산은 {tail}임."
         )
     spend = total(records(tables.get("세출")))
     if spend.get("기정") is not None and spend.get("추경") is not None:
@@ -110,20 +164,22 @@ def sentences(
         )
         if cuts:
             cut_total = sum(c for _, _, c in cuts)
-            parts = ", ".join(
-                f"{d} {n}건({won(c, item_unit, '백만원', False)})" for d, n, c in cuts
-            )
+            parts = ", ".join(f"{d} {n}건({said(c, item_unit)})" for d, n, c in cuts)
             out["감액내역"] = (
-                f"○ 기정 예산 대비 {spend_rate}"
-                f"({won(cut_total, item_unit, '백만원', False)})를 감액하고자 하는 것으로, "
-                f"{parts}을 감액 편성하여 제출하였음."
+                f"○ 기정 예산 대비 {spend_rate}({said(cut_total, item_unit)}) 감액하고자 하는 "
+                f"것으로, {josa(parts, '을')} 감액 편성하여 제출하였음."
             )
     projects = [p for p in records(tables.get("사업별증감")) if p.get("수준") != 0]
     if projects:
         cut = [p for p in projects if (p.get("증감_기정") or 0) < 0]
+        which = (
+            f"{len(projects)}개 모두"
+            if len(cut) == len(projects)
+            else f"{len(projects)}개 중 {len(cut)}개 사업이"
+        )
         out["사업별"] = (
-            f"○ 주요 사업 {len(projects)}개 중 {len(cut)}개 사업이 기정 대비 감액되었으며, "
-            f"감액 합계는 {won(-sum(p['증감_기정'] for p in cut), units['사업별증감'])}임."
+            f"○ 주요 사업 {which} 기정 대비 감액되었으며, 감액 합계는 "
+            f"{won(-sum(p['증감_기정'] for p in cut), units['사업별증감'])}임."
             if cut
             else f"○ 주요 사업 {len(projects)}개의 증감내역은 다음과 같음."
         )
@@ -134,20 +190,43 @@ def sentences(
         exec_unit = units["집행현황"]
         as_of = s.text("기준일", "")
         when = f"{as_of} 기준 " if as_of else ""
-        text = (
-            f"○ {when}{office} 소관 집행현황 {len(execution.frame)}건 중 "
-            f"불용률이 {s.threshold:g}% 이상인 줄은 {len(flagged)}건(예산현액 "
-            f"{won(budget, exec_unit, '백만원')}, 지출잔액 {won(balance, exec_unit, '백만원')})"
+        lines = len(execution.frame)
+        figures = (
+            f"예산현액 {won(budget, exec_unit, '백만원')}, "
+            f"지출잔액 {won(balance, exec_unit, '백만원')}"
         )
+        if len(flagged) == lines:  # the table holds only the low-execution lines
+            text = (
+                f"○ {when}{office} 소관 불용률 {s.threshold:g}% 이상 미집행 사업(통계목)은 "
+                f"{lines}건({figures})"
+            )
+        else:
+            text = (
+                f"○ {when}{office} 소관 집행현황 {lines}건 중 불용률이 {s.threshold:g}% 이상인 "
+                f"것은 {len(flagged)}건({figures})"
+            )
         if "지출원인행위액" in execution.frame:
             low = sum(bool(r.get("low_contract")) for r in flagged)
             text += (
                 f"이며, 이 중 지출원인행위액이 예산현액의 {s.contract_threshold:g}% 미만으로 "
-                f"계약조차 저조한 줄은 {low}건임."
+                f"계약조차 저조한 것은 {low}건임."
             )
         else:
             text += "임(지출원인행위액 자료가 없어 계약 여부는 알 수 없음)."
         out["미집행"] = text
+        unspent = _not_spent_at_all(flagged, s.text("기준일", ""))
+        if unspent:
+            out["미집행_전액"] = unspent
+        if "지출원인행위액" in execution.frame:
+            out["미집행_구분"] = (
+                f"※ 구분: 계약 저조 = 지출원인행위액이 예산현액의 {s.contract_threshold:g}% "
+                "미만(계약조차 저조), 지출 저조 = 계약은 되었으나 지출이 저조"
+            )
+        only_flagged = " (이 표에는 불용률 기준 이상인 줄만 있어, 그 줄들의 집행률임)"
+        out["미집행_부서"] = (
+            f"※ 담당관별 예산현액·지출액·집행률은 집행현황 표의 {lines}건 전체 기준"
+            + (only_flagged if len(flagged) == lines else "")
+        )
     counts = {k: sum(f.severity == k for f in findings) for k in ("오류", "경고", "참고")}
     out["점검"] = (
         f"○ 제출된 표의 합계·증감·증감율·지출잔액·불용률을 표시된 숫자의 반올림을 감안하여 "

@@ -228,11 +228,12 @@ def _projects() -> TemplateSheet:
 def _unspent() -> TemplateSheet:
     s = _Sheet(
         "양식_미집행",
-        {"A": 2, "B": 34, "C": 18, "D": 14, "E": 14, "F": 14, "G": 14, "H": 11},
+        {"A": 2, "B": 34, "C": 18, "D": 14, "E": 14, "F": 14, "G": 14, "H": 11, "I": 10},
         landscape=True,
     )
     s.line(None, ("라. 집행실적 저조 사업에 대한 검토", TITLE), skip=2)
-    s.line(None, ("{{ 문장.미집행 }}", replace(TEXT, span=7)), skip=2)
+    s.line(None, ("{{ 문장.미집행 }}", replace(TEXT, span=8)), skip=2)
+    s.line(None, ("{{ 문장.미집행_전액 }}", replace(TEXT, span=8)), skip=2)
     s.line(
         None,
         (
@@ -240,7 +241,7 @@ def _unspent() -> TemplateSheet:
             Style(bold=True),
         ),
     )
-    s.line(None, *[None] * 6, ("(단위 : {{ 단위.집행현황 }})", UNIT))
+    s.line(None, *[None] * 7, ("(단위 : {{ 단위.집행현황 }})", UNIT))
     s.line(
         None,
         ("세부사업명", HEAD),
@@ -250,6 +251,7 @@ def _unspent() -> TemplateSheet:
         ("지출액(나)", HEAD),
         ("지출잔액 다=(가-나)", HEAD),
         ("불용률 다/가", HEAD),
+        ("구분", HEAD),
     )
     balance = "rule('지출잔액', budget='D', spent='F')"
     unspent = "rule('불용률', budget='D', spent='F')"
@@ -262,8 +264,15 @@ def _unspent() -> TemplateSheet:
         ("{{ r.지출액 }}", AMT),
         (f"{{{{ submitted(r, '지출잔액', {balance}) }}}}", AMT),
         (f"{{{{ submitted(r, '불용률', {unspent}) }}}}", PCT),
+        (
+            "{{ '' if r.group or r.계약저조 is none else "
+            "('계약 저조' if r.계약저조 else '지출 저조') }}",
+            Style(border=True, align="center"),
+        ),
     )
+    s.blank().line(None, ("{{ 문장.미집행_구분 }}", replace(TEXT, span=8)))
     s.blank().line(None, ("○ 담당관별 집행 현황", HEADING))
+    s.line(None, ("{{ 문장.미집행_부서 }}", replace(TEXT, span=8)))
     s.line(
         None,
         ("담당관", HEAD),
