@@ -217,7 +217,9 @@ def test_xlwings_conf_uses_keys_the_vba_reads(wb: openpyxl.Workbook) -> None:
     conf = dict(rows)
     assert len(rows) == len(conf) == len(sheets.XLWINGS_CONF)  # contiguous from A1, unique
     assert conf["UDF Modules"] == "xlbudget.udfs"
-    assert ws.sheet_state == "visible" and wb.sheetnames[-1] == "xlwings.conf"
+    # Hidden so that printing the workbook prints only the review; xlwings' VBA reads the
+    # sheet through wb.Sheets(…).Range(…), which works on a hidden sheet.
+    assert ws.sheet_state == "hidden" and wb.sheetnames[-1] == "xlwings.conf"
     vba = next(m for m in xlwings_standalone_modules() if m.name == "xlwings").source
     read_keys = set(re.findall(r'GetConfig\("([^"]+)"', vba))
     assert {k.upper() for k in conf} <= read_keys  # GetConfig compares upper-cased keys
@@ -293,3 +295,12 @@ def test_windows_check_lists_the_built_examples(wb: openpyxl.Workbook) -> None:
             assert number == want, formula
         else:
             assert shown == want, formula
+
+
+def test_only_the_review_and_the_inputs_print(wb: openpyxl.Workbook) -> None:
+    """Templates, the function examples and xlwings.conf are hidden (not printed); the
+    input sheets and 설정 stay visible, and the active sheet is a visible one."""
+    hidden = {ws.title for ws in wb.worksheets if ws.sheet_state == "hidden"}
+    templates = {n for n in wb.sheetnames if n.startswith(schema.TEMPLATE_PREFIX)}
+    assert hidden == templates | {schema.FUNCTION_SHEET, schema.XLWINGS_CONF_SHEET}
+    assert wb.active.sheet_state == "visible"

@@ -29,6 +29,7 @@ from ..core.schema import TEMPLATE_PREFIX
 
 XL_EXPRESSION = 2  # XlFormatConditionType.xlExpression
 XL_A1, XL_R1C1 = 1, -4150  # XlReferenceStyle
+XL_PORTRAIT, XL_LANDSCAPE = 1, 2  # XlPageOrientation
 #: Why a part was skipped, for the user: the engine lacks it, Excel on the desktop has it.
 NEEDS_EXCEL = "이 환경에서는 만들 수 없습니다(Windows용 Excel에서 실행하면 만들어짐)"
 
@@ -180,11 +181,33 @@ def _write_sheet(book: Any, sheet: SheetPlan, review_order: list[str], report: A
             ws.range(f"{row + 1}:{row + 1}").row_height = height
     except (NotImplementedError, AttributeError):
         report.skipped.append(f"{sheet.name}: 채우기·줄 바꿈·셀 병합·행 높이 — {NEEDS_EXCEL}")
+    try:
+        _page_setup(ws, sheet)
+    except (NotImplementedError, AttributeError):
+        report.skipped.append(
+            f"{sheet.name}: 인쇄 설정(방향·반복 행·바닥글·쪽 나눔) — {NEEDS_EXCEL}"
+        )
     for spec in sheet.charts:
         try:
             _add_chart(ws, spec)
         except (NotImplementedError, AttributeError):
             report.skipped.append(f"{sheet.name}: 차트 '{spec.title}' — {NEEDS_EXCEL}")
+
+
+def _page_setup(ws: Any, sheet: SheetPlan) -> None:
+    """Orientation, one page wide, the repeated header, the footer and the page breaks, as
+    the file adapter writes them."""
+    setup = ws.api.PageSetup
+    setup.Orientation = XL_LANDSCAPE if sheet.landscape else XL_PORTRAIT
+    setup.Zoom = False
+    setup.FitToPagesWide = 1
+    setup.FitToPagesTall = False
+    if sheet.title_rows and sheet.title_rows[0] >= 0:
+        setup.PrintTitleRows = f"${sheet.title_rows[0] + 1}:${sheet.title_rows[1] + 1}"
+    left, right = (text.replace("&", "&&") for text in sheet.footer)
+    setup.LeftFooter, setup.CenterFooter, setup.RightFooter = left, "&P / &N", right
+    for row in sheet.breaks:
+        ws.api.HPageBreaks.Add(Before=ws.api.Rows(row + 1))
 
 
 def _add_chart(ws: Any, spec: ChartSpec) -> None:

@@ -72,6 +72,10 @@ class SheetPlan:
     charts: list[ChartSpec] = field(default_factory=list)
     title_rows: tuple[int, int] | None = None  # rows repeated on every printed page
     landscape: bool = False
+    #: Printed at the foot of every page: (left, right) text; the page number is centred.
+    footer: tuple[str, str] = ("", "")
+    #: Rows that start a new printed page (0-based), so no title ends a page alone.
+    breaks: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

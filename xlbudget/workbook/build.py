@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from ..adapters.xlsx.package import CUSTOM_UI_PART, VBA_PART, Package, to_bytes, write_atomic
 from ..core.errors import InputError
 from ..core.report.templates import default_templates
+from ..core.schema import FUNCTION_SHEET, TEMPLATE_PREFIX, XLWINGS_CONF_SHEET
 from .examples import write_examples_sheet
 from .sheets import write_input_sheets, write_settings_sheet, write_template, write_xlwings_conf
 from .vba import VbaModule, build_vba_project, module_from_file, xlwings_standalone_modules
@@ -114,6 +115,11 @@ def build_sheets(
     wb.code_name = "ThisWorkbook"
     for i, ws in enumerate(wb.worksheets, start=1):
         ws.sheet_properties.codeName = f"Sheet{i}"
+    # Only the review prints: the templates, the function examples and xlwings' settings
+    # are hidden (still there and editable: 숨기기 취소 on any sheet tab shows them).
+    for ws in wb.worksheets:
+        if ws.title.startswith(TEMPLATE_PREFIX) or ws.title in (FUNCTION_SHEET, XLWINGS_CONF_SHEET):
+            ws.sheet_state = "hidden"
     wb.active = 0
     wb.worksheets[0].sheet_view.tabSelected = True  # exactly one selected tab, as Excel saves
     wb.properties.creator = "xlbudget"

@@ -113,6 +113,12 @@ def cell_xml(ref: str, write: CellWrite, style: int) -> str:
     return f'<c r="{ref}"{s}><v>{number_text}</v></c>'
 
 
+def _footer_text(text: str) -> str:
+    """Text for a header/footer section: "&" is a code there, so it is doubled; the few
+    characters a cell cannot hold are dropped."""
+    return cell_text(text).replace("&", "&&")[:120]
+
+
 def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> bytes:
     """The worksheet part of a planned review sheet."""
     cells: dict[tuple[int, int], CellWrite] = {}
@@ -163,6 +169,15 @@ def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> byte
         '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
         f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
     )
+    left, right = sheet.footer
+    footer = f"&L{_footer_text(left)}&C&P / &N&R{_footer_text(right)}"
+    out.append(f"<headerFooter><oddFooter>{escape(footer)}</oddFooter></headerFooter>")
+    if sheet.breaks:
+        out.append(
+            f'<rowBreaks count="{len(sheet.breaks)}" manualBreakCount="{len(sheet.breaks)}">'
+        )
+        out += [f'<brk id="{r}" max="16383" man="1"/>' for r in sorted(sheet.breaks)]
+        out.append("</rowBreaks>")
     if drawing_rel:
         out.append(f'<drawing r:id="{drawing_rel}"/>')
     out.append("</worksheet>")

@@ -20,6 +20,7 @@ from ..plan import CellWrite, ChartSpec, SheetPlan
 from ..rates import rate as rate_of
 from ..refs import a1, col_index
 from ..rules import display_formula
+from ..schema import REVIEW_PREFIX
 from ..settings import Settings
 from .language import (
     MAX_MAGNITUDE_DIGITS,
@@ -31,6 +32,7 @@ from .language import (
     TemplateRefused,
     plain,
 )
+from .pages import page_breaks
 from .sentences import change_word
 from .templates import FOR_RE, TemplateCell, TemplateSheet
 
@@ -286,6 +288,7 @@ class Renderer:
         for cell in template.cells:
             by_row.setdefault(cell.row, []).append(cell)
         state: dict[str, Any] = {"block": None}
+        blocks: list[tuple[int, int]] = []
         functions = self.functions(plan, state)
         out_row = 0
         for r in range(max(by_row, default=-1) + 1):
@@ -308,13 +311,24 @@ class Renderer:
                     self._emit(plan, template, rest, out_row, variables, state)
                     out_row += 1
                 state["block"] = (start, out_row - 1) if items else None
-                if plan.title_rows is None:
-                    plan.title_rows = (start - 1, start - 1)
+                if items:
+                    blocks.append((start, out_row - 1))
+                # The last table's header repeats on every page: a sheet's long table comes
+                # last, so no page shows another table under a header not its own.
+                plan.title_rows = (start - 1, start - 1)
             else:
                 variables = {**self.context, **functions, "row": out_row + 1}
                 self._emit(plan, template, rest, out_row, variables, state)
                 out_row += 1
+        plan.footer = (self.footer(), plan.name.removeprefix(REVIEW_PREFIX))
+        plan.breaks = page_breaks(plan, blocks)
         return plan
+
+    def footer(self) -> str:
+        """Whose review this is, at the foot of every printed page."""
+        s = self.settings
+        office, year, round_ = (s.text(k, "") or "○○" for k in ("소관", "회계연도", "회차"))
+        return f"{year}년도 {round_} {office} 소관 추가경정예산안 검토보고"
 
     def _emit(
         self,

@@ -234,6 +234,32 @@ def _unspent() -> TemplateSheet:
     s.line(None, ("라. 집행실적 저조 사업에 대한 검토", TITLE), skip=2)
     s.line(None, ("{{ 문장.미집행 }}", replace(TEXT, span=8)), skip=2)
     s.line(None, ("{{ 문장.미집행_전액 }}", replace(TEXT, span=8)), skip=2)
+    s.line(None, ("○ 담당관별 집행 현황", HEADING))
+    s.line(None, ("{{ 문장.미집행_부서 }}", replace(TEXT, span=8)))
+    s.line(
+        None,
+        ("담당관", HEAD),
+        ("미집행 건수", HEAD),
+        ("예산현액", HEAD),
+        ("지출액", HEAD),
+        ("집행률(%)", HEAD),
+    )
+    s.line(
+        "{% for r in 미집행_부서 %}",
+        ("{{ r.담당관 }}", LABEL),
+        ("{{ r.건수 }}", AMT),
+        ("{{ r.예산현액 }}", AMT),
+        ("{{ r.지출액 }}", AMT),
+        ("{{ rule('집행률', budget='D', spent='E') }}", PCT),
+    )
+    s.line(
+        None,
+        (
+            '{{ chart("담당관별 예산현액과 지출액(" ~ 단위.집행현황 ~ ")", "B", ["D", "E"]) }}',
+            Style(),
+        ),
+    )
+    s.blank(18)
     s.line(
         None,
         (
@@ -271,31 +297,6 @@ def _unspent() -> TemplateSheet:
         ),
     )
     s.blank().line(None, ("{{ 문장.미집행_구분 }}", replace(TEXT, span=8)))
-    s.blank().line(None, ("○ 담당관별 집행 현황", HEADING))
-    s.line(None, ("{{ 문장.미집행_부서 }}", replace(TEXT, span=8)))
-    s.line(
-        None,
-        ("담당관", HEAD),
-        ("미집행 건수", HEAD),
-        ("예산현액", HEAD),
-        ("지출액", HEAD),
-        ("집행률(%)", HEAD),
-    )
-    s.line(
-        "{% for r in 미집행_부서 %}",
-        ("{{ r.담당관 }}", LABEL),
-        ("{{ r.건수 }}", AMT),
-        ("{{ r.예산현액 }}", AMT),
-        ("{{ r.지출액 }}", AMT),
-        ("{{ rule('집행률', budget='D', spent='E') }}", PCT),
-    )
-    s.line(
-        None,
-        (
-            '{{ chart("담당관별 예산현액과 지출액(" ~ 단위.집행현황 ~ ")", "B", ["D", "E"]) }}',
-            Style(),
-        ),
-    )
     return s.t
 
 
