@@ -74,3 +74,9 @@ def built_path(built_bytes: bytes, tmp_path_factory: pytest.TempPathFactory) -> 
     path = tmp_path_factory.mktemp("workbook") / "budget_review.xlsm"
     path.write_bytes(built_bytes)
     return path
+
+
+#: The review sheets the default templates make, in order (one list for every test).
+from xlbudget.core.report.templates import default_templates  # noqa: E402
+
+REVIEW_SHEETS: tuple[str, ...] = tuple(t.output for t in default_templates())

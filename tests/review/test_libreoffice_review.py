@@ -29,6 +29,7 @@ from tests.support.libreoffice import LibreOffice, pdf_text, pdf_to_png
 from xlbudget.app.review import review_file
 from xlbudget.core import seed
 from xlbudget.core.rates import exec_rate, rate, unspent_rate
+from tests.conftest import REVIEW_SHEETS
 
 pytestmark = pytest.mark.libreoffice
 
@@ -242,7 +243,7 @@ def pages(pdf: Path) -> list[str]:
 
 
 def test_every_review_sheet_is_there(review_sheets: list[str], values) -> None:
-    assert set(review_sheets) == {"검토_개요", "검토_사업별", "검토_미집행", "검토_점검"}
+    assert set(review_sheets) == set(REVIEW_SHEETS)
     assert set(review_sheets) <= set(values)
 
 

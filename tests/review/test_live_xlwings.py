@@ -25,8 +25,9 @@ from xlbudget import ribbon
 from xlbudget.app import live
 from xlbudget.app.review import review_file
 from xlbudget.core.numformat import TRI
+from tests.conftest import REVIEW_SHEETS
 
-REVIEW = ("검토_개요", "검토_사업별", "검토_미집행", "검토_점검")
+REVIEW = REVIEW_SHEETS
 
 
 @pytest.fixture(scope="module", autouse=True)

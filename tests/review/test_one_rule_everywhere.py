@@ -40,6 +40,7 @@ from xlbudget.core.engine import build_plan
 from xlbudget.core.errors import CellError
 from xlbudget.core.plan import insertion_index
 from xlbudget.core.rates import rate_array
+from tests.conftest import REVIEW_SHEETS
 
 PROBE_COL = 20  # column U: beside every data table of these workbooks
 
@@ -168,7 +169,7 @@ def test_revenue_sentence_follows_the_decimals_setting(tmp_path: Path) -> None:
     ],
 )
 def test_one_placement_rule(order: list[str], name: str, expected: int) -> None:
-    review = ["검토_개요", "검토_사업별", "검토_미집행", "검토_점검"]
+    review = list(REVIEW_SHEETS)
     assert insertion_index(order, name, review) == expected
 
 
@@ -205,7 +206,7 @@ def test_file_and_live_adapters_place_sheets_alike(tmp_path: Path, drop_template
     assert file_order == live_order
     assert file_order[-1] == "xlwings.conf"
     reviews = [n for n in file_order if n.startswith("검토_")]
-    assert reviews == ["검토_개요", "검토_사업별", "검토_미집행", "검토_점검"]
+    assert reviews == list(REVIEW_SHEETS)
     check_file, check_live = _sheet_order_by_file_and_live(src, ("check", "fill"), {"검토_점검"})
     assert check_file == check_live and "검토_점검" in check_file
 

@@ -21,6 +21,7 @@ from tests.conftest import BUNDLED_WORKBOOK
 from xlbudget.app.review import review_file
 from xlbudget.cli import main
 from xlbudget.core import seed
+from tests.conftest import REVIEW_SHEETS
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 
@@ -104,7 +105,7 @@ def test_input_untouched_and_vba_ribbon_kept(reviewed) -> None:
 def test_review_sheets_written(reviewed) -> None:
     _, out, _ = reviewed
     wb = openpyxl.load_workbook(out)
-    for name in ("검토_개요", "검토_사업별", "검토_미집행", "검토_점검"):
+    for name in REVIEW_SHEETS:
         assert name in wb.sheetnames
     unspent = wb["검토_미집행"]
     values = [c.value for row in unspent.iter_rows() for c in row]

@@ -95,9 +95,9 @@ def test_zip_layout_and_fixed_metadata(built_path: Path) -> None:
 # -------------------------------------------------------------------------------- sheets
 def test_sheet_order_and_code_names(wb: openpyxl.Workbook, built_path: Path) -> None:
     names = wb.sheetnames
-    assert names[:7] == [*INPUT_KEYS, "설정"]
+    assert names[:8] == [*INPUT_KEYS, "설정", *schema.RULE_TABLES]
     assert names[-2:] == [schema.FUNCTION_SHEET, schema.XLWINGS_CONF_SHEET]
-    assert all(n.startswith(schema.TEMPLATE_PREFIX) for n in names[7:-2])
+    assert all(n.startswith(schema.TEMPLATE_PREFIX) for n in names[8:-2])
     assert wb.code_name == "ThisWorkbook"
     code_names = [ws.sheet_properties.codeName for ws in wb.worksheets]
     assert code_names == [f"Sheet{i}" for i in range(1, len(names) + 1)]

@@ -61,7 +61,9 @@ def test_new_workbook_has_the_parts_and_no_seed(
     # It reads as a workbook with empty tables: nothing wrong, nothing unread.
     assert main(["check", str(out), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert [t["lines"] for t in payload["reading"]["tables"] if t["table"] != "설정"] == [0] * 6
+    lines = {t["table"]: t["lines"] for t in payload["reading"]["tables"]}
+    assert [lines[k] for k in INPUT_TABLES] == [0] * 6
+    assert lines["검토주제"] == 3  # the shipped rules, to edit
     assert payload["reading"]["unread"] == []
 
 

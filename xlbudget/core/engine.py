@@ -24,7 +24,7 @@ from .report.fill import Renderer, referenced_names
 from .report.language import IterationBudget
 from .report.sentences import sentences
 from .report.templates import TemplateSheet, default_templates
-from .schema import INPUT_TABLES, REVIEW_PREFIX, TABLES, TEMPLATE_PREFIX
+from .schema import INPUT_TABLES, REVIEW_PREFIX, RULE_TABLES, TABLES, TEMPLATE_PREFIX
 
 STEPS = ("check", "mark", "fill")
 #: The review sheet of the findings (the ribbon's 표 점검 writes only this one).
@@ -53,7 +53,7 @@ def build_plan(
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         raise InputError(f"알 수 없는 단계입니다: {', '.join(unknown)} (가능: {', '.join(STEPS)})")
-    reading = read_book(book, INPUT_TABLES)
+    reading = read_book(book, (*INPUT_TABLES, *RULE_TABLES))
     findings: list[Finding] = list(reading.findings)
     settings, tables = reading.settings, reading.tables
     execution = tables.get("집행현황")

@@ -189,11 +189,24 @@ TABLES: dict[str, TableSpec] = {
             ("항목", "값", "설명"),
             ("항목", "값"),
         ),
+        TableSpec(
+            "검토주제",
+            "검토주제",
+            "tbl_themes",
+            "검토의견 주제 규칙",
+            "",
+            ("주제", "묶음", "찾을 열", "낱말", "조건", "제목", "문단"),
+            ("주제", "조건", "문단"),
+            labels=("주제",),
+            hints=("검토주제", "주제"),
+        ),
     )
 }
 
 #: The input tables in workbook order (설정 is read on its own).
 INPUT_TABLES = ("세입", "세출", "사업별증감", "통계목증감", "집행현황", "정보화사업")
+#: Tables of rules the officer keeps in the workbook (defaults when the workbook has none).
+RULE_TABLES = ("검토주제",)
 #: The ribbon tab and the title of every message box xlbudget shows in Excel.
 TITLE = "예산검토"
 

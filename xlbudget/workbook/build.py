@@ -25,7 +25,13 @@ from ..core.errors import InputError
 from ..core.report.templates import default_templates
 from ..core.schema import FUNCTION_SHEET, TEMPLATE_PREFIX, XLWINGS_CONF_SHEET
 from .examples import write_examples_sheet
-from .sheets import write_input_sheets, write_settings_sheet, write_template, write_xlwings_conf
+from .sheets import (
+    write_input_sheets,
+    write_rules_sheets,
+    write_settings_sheet,
+    write_template,
+    write_xlwings_conf,
+)
 from .vba import VbaModule, build_vba_project, module_from_file, xlwings_standalone_modules
 
 #: Document dates of every build (the seed report's date), so builds are byte-identical.
@@ -107,6 +113,7 @@ def build_sheets(
     wb.remove(wb.active)
     layouts = write_input_sheets(wb, empty=settings is not None)
     write_settings_sheet(wb, settings)
+    write_rules_sheets(wb)
     if with_templates:
         _write_templates(wb)
     if settings is None:

@@ -14,6 +14,7 @@ import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import pandas as pd
@@ -259,6 +260,23 @@ def _default_text(value: Any) -> str:
     if value is False:
         return "아니오"
     return str(value)
+
+
+def write_rules_sheets(wb: Workbook) -> None:
+    """The officer's rule tables (검토주제), with the rules xlbudget ships."""
+    for key in schema.RULE_TABLES:
+        spec = schema.TABLES[key]
+        path = resources.files("xlbudget") / "data" / "rules" / f"{key}.csv"
+        with path.open("r", encoding="utf-8") as fh:
+            frame = pd.read_csv(fh, dtype=str, keep_default_na=False)
+        write_table(
+            wb.create_sheet(spec.sheet),
+            spec,
+            frame[list(spec.columns)],
+            note="검토의견의 주제: 찾을 열의 낱말(쉼표로 여럿)과 조건(감액·전액감액·증액)으로 "
+            "통계목증감의 변경을 나눕니다. 제목·문단의 {사업} {통계목} {감액} {부서별} {건수} "
+            "{합계} {증감사유} {소관}은 자료로 채워집니다.",
+        )
 
 
 def write_xlwings_conf(wb: Workbook) -> Worksheet:

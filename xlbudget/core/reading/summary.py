@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..schema import RULE_TABLES
+
 
 @dataclass
 class TableSummary:
@@ -35,7 +37,7 @@ class TableSummary:
             + (f"줄 {self.lines:,}개" if self.lines or self.totals else "빈 표")
             + (f", 합계·소계 {self.totals}행" if self.totals else "")
             + (f", 건너뛴 행 {len(self.skipped)}개({skipped})" if self.skipped else "")
-            + f", 단위 {self.unit or '-'}({self.unit_from})"
+            + (f", 단위 {self.unit}({self.unit_from})" if self.unit else "")
         ]
         if self.unknown:
             lines.append(f"  읽지 않은 열: {', '.join(self.unknown)}")
@@ -70,7 +72,8 @@ class ReadingSummary:
         for table in self.tables:
             out += ["  " + line for line in table.text()]
         if self.missing:
-            out.append(f"  없는 표: {', '.join(self.missing)}")
+            named = [f"{k}(기본 규칙 사용)" if k in RULE_TABLES else k for k in self.missing]
+            out.append(f"  없는 표: {', '.join(named)}")
         out += [f"  {note}" for note in self.other_years]
         if self.unread:
             out.append("읽지 못한 표:")

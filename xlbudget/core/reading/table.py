@@ -150,7 +150,8 @@ class Classifier:
         labels = (*spec.labels, "구분", "세부", "회계", "세부사업", "사업명")
         self.labels = [region.cols[c] for c in dict.fromkeys(labels) if c in region.cols]
         self.amounts = [region.cols[c] for c in (*spec.numeric, *spec.rates) if c in region.cols]
-        self.groups = spec.key not in ("설정", "정보화사업")
+        # Lists of names (설정, 정보화사업, 검토주제) have no department rows.
+        self.groups = bool(spec.numeric) and spec.key != "정보화사업"
         outer = region.cols.get("담당관", region.cols.get("구분"))
         self.outer = region.first_col if outer is None else outer
         inner = region.cols.get("세부사업")
@@ -201,7 +202,8 @@ def _trim(spec: TableSpec, region: Region, raw: list[list[Any]], view: list[list
         row_values = [_value(view, last, c) for c in range(region.first_col, region.last_col + 1)]
         if any(kinds.is_number(_value(raw, last, c)) for c in amounts):
             break
-        if spec.key in ("설정", "정보화사업") and any(kinds.has_value(v) for v in row_values[:1]):
+        listed = spec.key == "정보화사업" or not spec.numeric
+        if listed and any(kinds.has_value(v) for v in row_values[:1]):
             if not kinds.is_note(row_values[0]):
                 break
         labels_here = [

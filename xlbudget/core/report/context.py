@@ -18,6 +18,7 @@ from ..refs import col_letter, quote_sheet
 from ..schema import TABLES
 from ..settings import Settings
 from .language import Budgeted, IterationBudget
+from .opinions import next_letter, opinion_rows, themes_of
 
 #: What a template shows for a 설정 item left blank (소관, 회계연도, 회차, 기준일).
 BLANK = "○○"
@@ -148,6 +149,22 @@ def build_context(
     city's 100,000 집행현황 rows become records only if a template reads them.
     """
     exec_table = tables.get("집행현황")
+    drafted: list[Any] = []
+
+    def opinions() -> tuple[list[dict[str, Any]], int]:
+        """The themed sections of 검토의견 (made once, read by two names)."""
+        if not drafted:
+            items = tables.get("통계목증감")
+            rules = tables.get("검토주제")
+            drafted.append(
+                opinion_rows(
+                    records(items),
+                    themes_of(rules.frame if rules is not None else None),
+                    settings,
+                    items.unit if items is not None else TABLES["통계목증감"].unit,
+                )
+            )
+        return drafted[0]
 
     def data(rows: list[Any]) -> Budgeted:
         return Budgeted(rows, budget)
@@ -172,6 +189,8 @@ def build_context(
         "미집행_부서": lambda: data(department_rows(exec_table, flagged)),
         "점검": lambda: data([{**f._asdict(), "cell": f.cell} for f in findings]),
         "문장": lambda: dict(text),
+        "검토의견": lambda: data(opinions()[0]),
+        "절": lambda: {"미집행": next_letter(opinions()[1])},
         "읽기": lambda: data(reading.rows() if reading is not None else []),
         "단위": lambda: units(tables),
         "세입_합계": lambda: total(records(tables.get("세입"))),

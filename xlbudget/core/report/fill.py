@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..korean import won_words
@@ -32,9 +33,9 @@ from .language import (
     TemplateRefused,
     plain,
 )
-from .pages import page_breaks
+from .pages import document_keeps, page_breaks
 from .sentences import change_word
-from .templates import FOR_RE, TemplateCell, TemplateSheet
+from .templates import FOR_RE, TemplateCell, TemplateSheet, document_style
 
 _FOR = re.compile(FOR_RE)
 _ATTR = re.compile(r"^\s*([^\W\d]\w*)\.([^\W\d]\w*)\s*$")
@@ -179,7 +180,7 @@ class Renderer:
 
     def _style(self, cell: TemplateCell, bold: bool, number: bool = False) -> tuple[Any, ...]:
         """CellWrite's style fields, in field order, for this template cell (cached)."""
-        key = (id(cell), bold, number)
+        key = (cell.style, bold, number)
         found = self._styles.get(key)
         if found is None:
             style = cell.style
@@ -234,17 +235,24 @@ class Renderer:
         return evaluate
 
     def cell(
-        self, template: TemplateSheet, cell: TemplateCell, out_row: int, variables: dict[str, Any]
+        self,
+        template: TemplateSheet,
+        cell: TemplateCell,
+        out_row: int,
+        variables: dict[str, Any],
+        styled: TemplateCell | None = None,
     ) -> CellWrite | None:
-        """One output cell (hot: called for every cell of every block row)."""
+        """One output cell (hot: called for every cell of every block row); ``styled`` is
+        the same cell with the style a document row gives it."""
         row = variables.get("r")
         bold = type(row) is dict and bool(row.get("group") or row.get("수준") == 0)
         evaluate = self._evaluator(template, cell)
+        look = styled or cell
         if evaluate is None:
-            return CellWrite(out_row, cell.col, cell.value, False, *self._style(cell, bold))
+            return CellWrite(out_row, cell.col, cell.value, False, *self._style(look, bold))
         try:
             result = evaluate(variables)
-            return self._typed(cell, out_row, result, bold)
+            return self._typed(look, out_row, result, bold)
         except (KeyboardInterrupt, SystemExit):
             raise
         except (TemplateRefused, TemplateLimit) as exc:
@@ -255,7 +263,7 @@ class Renderer:
             self._fail(template, cell, "메모리가 부족합니다")
         except Exception as exc:  # a template is untrusted input: any error is its finding
             self._fail(template, cell, f"{type(exc).__name__}: {str(exc)[:200]}")
-        return CellWrite(out_row, cell.col, ERROR_VALUE, False, *self._style(cell, bold))
+        return CellWrite(out_row, cell.col, ERROR_VALUE, False, *self._style(look, bold))
 
     def _typed(self, cell: TemplateCell, out_row: int, result: Any, bold: bool) -> CellWrite | None:
         kind = type(result)
@@ -289,6 +297,7 @@ class Renderer:
             by_row.setdefault(cell.row, []).append(cell)
         state: dict[str, Any] = {"block": None}
         blocks: list[tuple[int, int]] = []
+        keeps: list[tuple[int, int]] = []
         functions = self.functions(plan, state)
         out_row = 0
         for r in range(max(by_row, default=-1) + 1):
@@ -314,14 +323,20 @@ class Renderer:
                 if items:
                     blocks.append((start, out_row - 1))
                 # The last table's header repeats on every page: a sheet's long table comes
-                # last, so no page shows another table under a header not its own.
-                plan.title_rows = (start - 1, start - 1)
+                # last, so no page shows another table under a header not its own.  Document
+                # rows (검토의견) hold tables of their own: no header repeats for them.
+                documents = bool(items) and type(items[0]) is dict and "_kind" in items[0]
+                if documents:
+                    plan.title_rows = None
+                    keeps += document_keeps(items, start)
+                else:
+                    plan.title_rows = (start - 1, start - 1)
             else:
                 variables = {**self.context, **functions, "row": out_row + 1}
                 self._emit(plan, template, rest, out_row, variables, state)
                 out_row += 1
         plan.footer = (self.footer(), plan.name.removeprefix(REVIEW_PREFIX))
-        plan.breaks = page_breaks(plan, blocks)
+        plan.breaks = page_breaks(plan, blocks, keeps)
         return plan
 
     def footer(self) -> str:
@@ -339,16 +354,24 @@ class Renderer:
         variables: dict[str, Any],
         state: dict[str, Any],
     ) -> None:
+        row = variables.get("r")
+        kind = row.get("_kind") if type(row) is dict else None
         for cell in cells:
+            styled = cell
+            if kind is not None:  # a document row: its kind gives the style (opinions …)
+                style = document_style(kind, row, cell.col)
+                if style is None:
+                    continue
+                styled = replace(cell, style=style)
             state["anchor"] = (out_row, cell.col)
-            write = self.cell(template, cell, out_row, variables)
+            write = self.cell(template, cell, out_row, variables, styled)
             if write is None:
                 continue
             plan.cells.append(write)
-            span = cell.style.span
+            span = styled.style.span
             if span > 1:
                 plan.merges.append((out_row, cell.col, out_row, cell.col + span - 1))
-            if cell.style.wrap and isinstance(write.value, str) and write.value:
+            if styled.style.wrap and isinstance(write.value, str) and write.value:
                 # Excel does not grow a row for wrapped text written by a program: estimate
                 # the lines (a Hangul syllable is about two digit widths) and set the height.
                 width = sum(plan.col_widths.get(c, 9.0) for c in range(cell.col, cell.col + span))

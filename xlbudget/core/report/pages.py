@@ -12,6 +12,7 @@ is a row too soon costs a little white space; one too late leaves a header alone
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ..plan import SheetPlan
 
@@ -30,8 +31,33 @@ def _column_points(width: float) -> float:
     return (width * 7 + 5) * 0.75
 
 
-def page_breaks(plan: SheetPlan, blocks: Sequence[tuple[int, int]]) -> list[int]:
-    """Rows (0-based) before which a page must break, for the sheet's blocks and charts."""
+def document_keeps(items: Sequence[dict[str, Any]], start: int) -> list[tuple[int, int]]:
+    """Runs of document rows (검토의견) that stay on one page: a heading with its paragraph,
+    a table from its caption (or header) to its last line."""
+    keeps: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i, item in enumerate(items):
+        kind = item.get("_kind")
+        row = start + i
+        if kind == "heading":
+            keeps.append((row, row + 1))
+        if kind in ("caption", "subheading") or (kind in ("unit", "head") and open_at is None):
+            open_at = row if open_at is None else open_at
+        if kind in ("blank", "opinion", "text", "heading") and open_at is not None:
+            keeps.append((open_at, row - 1))
+            open_at = None
+    if open_at is not None:
+        keeps.append((open_at, start + len(items) - 1))
+    return keeps
+
+
+def page_breaks(
+    plan: SheetPlan,
+    blocks: Sequence[tuple[int, int]],
+    extra: Sequence[tuple[int, int]] = (),
+) -> list[int]:
+    """Rows (0-based) before which a page must break, for the sheet's blocks and charts
+    (and ``extra`` runs to keep together)."""
     last = max([0, *(c.row for c in plan.cells), *(c.anchor[0] + CHART_ROWS for c in plan.charts)])
     last_col = max([0, *(c.col for c in plan.cells)])
     width = sum(_column_points(plan.col_widths.get(c, DEFAULT_WIDTH)) for c in range(last_col + 1))
@@ -61,6 +87,7 @@ def page_breaks(plan: SheetPlan, blocks: Sequence[tuple[int, int]]) -> list[int]
         keep.append((lead, end if end - start < SMALL_TABLE else start))
         previous_end = end
     keep += [(c.anchor[0], c.anchor[0] + CHART_ROWS - 1) for c in plan.charts]
+    keep += list(extra)
     breaks: list[int] = []
     used, page_start, r = 0.0, 0, 0
     while r <= last:

@@ -227,6 +227,22 @@ def sentences(
             f"※ 담당관별 예산현액·지출액·집행률은 집행현황 표의 {lines}건 전체 기준"
             + (only_flagged if len(flagged) == lines else "")
         )
+    projects_it = tables.get("정보화사업")
+    if projects_it is not None and len(projects_it.frame):
+        frame = projects_it.frame
+        n = len(frame)
+        money = frame["사업예산"].sum(min_count=1) if "사업예산" in frame else None
+        amount = (
+            f"(사업예산 합계 {won(money, units['정보화사업'], '백만원')})"
+            if money is not None and money == money
+            else ""
+        )
+        out["정보화사업"] = (
+            f"○ {office}의 정보화사업은 현재 {josa(f'{n}개 사업{amount}', '이')} 추진되고 있음."
+        )
+        out["정보화사업_자료"] = (
+            f"※ 자료: 통합문서의 정보화사업 표(시트 '{projects_it.sheet}', {n}개 사업)"
+        )
     counts = {k: sum(f.severity == k for f in findings) for k in ("오류", "경고", "참고")}
     out["점검"] = (
         f"○ 제출된 표의 합계·증감·증감율·지출잔액·불용률을 표시된 숫자의 반올림을 감안하여 "

@@ -82,6 +82,43 @@ RATE = Style(number_format=RATE_FORMAT, border=True)
 PCT = Style(number_format=RATE_PCT_FORMAT, border=True)
 
 
+#: The styles of a document row (a row whose item has ``_kind``): the opinion sections are
+#: such rows, their kinds chosen by the data (a heading, a paragraph, a table's header …).
+DOCUMENT = {
+    "heading": Style(bold=True, font_size=12),
+    "subheading": Style(bold=True),
+    "text": Style(wrap=True),
+    "caption": Style(bold=True),
+    "unit": Style(align="right"),
+    "head": HEAD,
+    "line": Style(border=True, wrap=True),
+    "total": Style(border=True, bold=True),
+    "opinion": Style(wrap=True, fill="FFF2CC"),
+}
+_TABLE_KINDS = frozenset({"head", "line", "total"})
+
+
+def document_style(kind: str, row: dict[str, Any], col: int) -> Style | None:
+    """The style of column ``col`` (B = 1) in a document row, or None: nothing there.
+
+    A table row is bordered over its ``_width`` columns; a cell may span columns
+    (``_spans``: column → how many); text kinds span the row's ``_span``.
+    """
+    base = DOCUMENT.get(kind)
+    if base is None:
+        return None
+    spans = row.get("_spans") or {}
+    if kind in _TABLE_KINDS:
+        if not 1 <= col <= int(row.get("_width") or 0):
+            return None
+        if any(c < col < c + int(n) for c, n in spans.items()):
+            return None  # covered by a cell spanning from its left
+        return replace(base, span=int(spans.get(col, 1)))
+    if col != 1 and not (kind == "unit" and col == int(row.get("_width") or 1)):
+        return None
+    return replace(base, span=int(row.get("_span") or 1))
+
+
 class _Sheet:
     """Small builder so the default templates read like the sheets they make."""
 
@@ -167,7 +204,6 @@ def _overview() -> TemplateSheet:
     s.line(None, ("〈{{ 회계연도 }}년도 {{ 회차 }} 추경예산안 세출 규모〉", Style(bold=True)))
     s.line(None, *[None] * 8, ("(단위 : {{ 단위.세출 }}, %)", UNIT))
     _summary_block(s, "세출")
-    s.blank().line(None, ("{{ 문장.감액내역 }}", TEXT))
     return s.t
 
 
@@ -231,7 +267,7 @@ def _unspent() -> TemplateSheet:
         {"A": 2, "B": 34, "C": 18, "D": 14, "E": 14, "F": 14, "G": 14, "H": 11, "I": 10},
         landscape=True,
     )
-    s.line(None, ("라. 집행실적 저조 사업에 대한 검토", TITLE), skip=2)
+    s.line(None, ("{{ 절.미집행 }}. 집행실적 저조 사업에 대한 검토", TITLE), skip=2)
     s.line(None, ("{{ 문장.미집행 }}", replace(TEXT, span=8)), skip=2)
     s.line(None, ("{{ 문장.미집행_전액 }}", replace(TEXT, span=8)), skip=2)
     s.line(None, ("○ 담당관별 집행 현황", HEADING))
@@ -326,12 +362,49 @@ def _findings() -> TemplateSheet:
     return s.t
 
 
-def default_templates() -> list[TemplateSheet]:
-    """The templates of the bundled workbook, in sheet order.
+def _opinions() -> TemplateSheet:
+    """Ⅱ. 검토의견: 1. 세출예산 검토, then the themed sections drafted by the 검토주제 rules
+    (document rows: each row's kind gives its style; see :func:`document_style`)."""
+    s = _Sheet(
+        "양식_의견",
+        {"A": 2, "B": 22, "C": 30, "D": 14, "E": 14, "F": 14, "G": 20, "H": 20},
+        landscape=True,
+    )
+    s.line(None, ("Ⅱ. 검토의견", TITLE), skip=2)
+    s.line(None, ("1. 세출예산 검토", HEADING))
+    s.line(None, ("{{ 문장.감액내역 }}", replace(TEXT, span=7)), skip=2)
+    s.line("{% for r in 검토의견 %}", *((f"{{{{ r.{c} }}}}", Style()) for c in "bcdefgh"))
+    return s.t
 
-    Printing repeats the header row of each sheet's first table block (set when filling).
+
+def _attachment() -> TemplateSheet:
+    """붙임 1: the 정보화사업 list with its count sentence and where the list comes from."""
+    s = _Sheet("양식_붙임", {"A": 2, "B": 52, "C": 34, "D": 18}, landscape=False)
+    s.line(
+        None,
+        ("붙임 1 {{ 회계연도 }}년 {{ 소관 }} 정보화사업 목록({{ 기준일 }} 기준)", HEADING),
+        skip=2,
+    )
+    s.line(None, ("{{ 문장.정보화사업 }}", replace(TEXT, span=3)), skip=2)
+    s.line(None, None, None, ("(단위 : {{ 단위.정보화사업 }})", UNIT))
+    s.line(None, ("사업명", HEAD), ("사업기간", HEAD), ("사업예산 (예산)", HEAD))
+    s.line(
+        "{% for r in 정보화사업 %}",
+        ("{{ r.사업명 }}", WRAP),
+        ("{{ r.사업기간 }}", WRAP),
+        ("{{ r.사업예산 }}", AMT),
+    )
+    s.blank().line(None, ("{{ 문장.정보화사업_자료 }}", replace(TEXT, span=3)))
+    return s.t
+
+
+def default_templates() -> list[TemplateSheet]:
+    """The templates of the bundled workbook, in the report's order (I. 개요 with the
+    사업별 증감, Ⅱ. 검토의견 with its lettered sections, 붙임 1), then 검토_점검.
+
+    Printing repeats the header row of each sheet's last table (set when filling).
     """
-    return [_overview(), _projects(), _unspent(), _findings()]
+    return [_overview(), _projects(), _opinions(), _unspent(), _attachment(), _findings()]
 
 
 def template_from_cells(
