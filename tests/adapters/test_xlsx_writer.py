@@ -23,7 +23,7 @@ from defusedxml.ElementTree import fromstring
 from lxml import etree
 from openpyxl.cell.cell import MergedCell
 
-from tests.conftest import BUNDLED_WORKBOOK
+from tests.conftest import BUNDLED_WORKBOOK, REVIEW_SHEETS
 from tests.support.libreoffice import LibreOffice
 from tests.support.parts import read_parts, write_parts
 from xlbudget.adapters.xlsx import Package
@@ -32,7 +32,6 @@ from xlbudget.app.review import review_file
 from xlbudget.core.errors import InputError
 from xlbudget.core.plan import RULE_MARKER, CellWrite, Plan, RuleWrite, SheetPlan
 from xlbudget.core.refs import a1, col_letter
-from tests.conftest import REVIEW_SHEETS
 
 REVIEW = "검토_"
 RULE_SHEET = "집행현황"

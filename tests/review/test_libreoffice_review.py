@@ -24,12 +24,11 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.conftest import BUNDLED_WORKBOOK
+from tests.conftest import BUNDLED_WORKBOOK, REVIEW_SHEETS
 from tests.support.libreoffice import LibreOffice, pdf_text, pdf_to_png
 from xlbudget.app.review import review_file
 from xlbudget.core import seed
 from xlbudget.core.rates import exec_rate, rate, unspent_rate
-from tests.conftest import REVIEW_SHEETS
 
 pytestmark = pytest.mark.libreoffice
 

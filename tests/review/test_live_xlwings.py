@@ -19,13 +19,12 @@ import openpyxl
 import pytest
 from openpyxl.utils.cell import range_boundaries
 
-from tests.conftest import BUNDLED_WORKBOOK
+from tests.conftest import BUNDLED_WORKBOOK, REVIEW_SHEETS
 from tests.support import remote_book
 from xlbudget import ribbon
 from xlbudget.app import live
 from xlbudget.app.review import review_file
 from xlbudget.core.numformat import TRI
-from tests.conftest import REVIEW_SHEETS
 
 REVIEW = REVIEW_SHEETS
 

@@ -29,7 +29,7 @@ import openpyxl
 import pytest
 from openpyxl.formula.translate import Translator
 
-from tests.conftest import BUNDLED_WORKBOOK
+from tests.conftest import BUNDLED_WORKBOOK, REVIEW_SHEETS
 from tests.robustness import builders as b
 from tests.support import remote_book
 from tests.support.libreoffice import LibreOffice
@@ -40,7 +40,6 @@ from xlbudget.core.engine import build_plan
 from xlbudget.core.errors import CellError
 from xlbudget.core.plan import insertion_index
 from xlbudget.core.rates import rate_array
-from tests.conftest import REVIEW_SHEETS
 
 PROBE_COL = 20  # column U: beside every data table of these workbooks
 

@@ -17,11 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import BUNDLED_WORKBOOK
+from tests.conftest import BUNDLED_WORKBOOK, REVIEW_SHEETS
 from xlbudget.app.review import review_file
 from xlbudget.cli import main
 from xlbudget.core import seed
-from tests.conftest import REVIEW_SHEETS
 
 RIBBON_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 
