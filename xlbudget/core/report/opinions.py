@@ -290,15 +290,7 @@ class Drafter:
             )
         out.append(_row("blank"))
         out.append(_row("subheading", b="□ 예산과목 증감내역", _span=4))
-        out.append(_row("head", b="과목구분", c="산출내역 및 증감사유", _width=4, _spans={2: 3}))
-        for i in group:
-            item = self.items[i]
-            text = str(item.get("산출내역") or "").strip()
-            reason = str(item.get("증감사유") or "").strip()
-            if reason:
-                text = f"{text}\n증감사유\n{reason}".strip()
-            out.append(_row("line", b=item.get("통계목"), c=text, _width=4, _spans={2: 3}))
-        return out
+        return out + self._item_lines(group)
 
     def _theme_table(self, theme: Theme, group: list[int]) -> list[dict[str, Any]]:
         """One table of every project of the theme: 사업명, 기정, 추경, 증감액, 사유."""
@@ -337,6 +329,25 @@ class Drafter:
                     _spans={6: 2},
                 )
             )
+        for members in self._by_project(group):
+            project = self.items[members[0]].get("세부사업")
+            out += [
+                _row("blank"),
+                _row("caption", b=f"〈 “{project}” 예산과목 증감내역 〉", _span=7),
+                *self._item_lines(members),
+            ]
+        return out
+
+    def _item_lines(self, members: list[int]) -> list[dict[str, Any]]:
+        """과목구분 | 산출내역 및 증감사유 of the items (the report's 예산과목 증감내역)."""
+        out = [_row("head", b="과목구분", c="산출내역 및 증감사유", _width=4, _spans={2: 3})]
+        for i in members:
+            item = self.items[i]
+            text = str(item.get("산출내역") or "").strip()
+            reason = str(item.get("증감사유") or "").strip()
+            if reason:
+                text = f"{text}\n증감사유\n{reason}".strip()
+            out.append(_row("line", b=item.get("통계목"), c=text, _width=4, _spans={2: 3}))
         return out
 
 
