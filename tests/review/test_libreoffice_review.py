@@ -127,22 +127,45 @@ def formula_cells(path: Path) -> dict[str, list[tuple[int, int, str, str]]]:
                 for c in range(len(row)):
                     if ws.cell(r + 1, c + 1).data_type != "f":
                         continue
-                    above = (grid[k][c] for k in range(r - 1, -1, -1))
-                    label = next(
-                        (v for v in above if isinstance(v, str) and not v.startswith("=")), ""
+                    k = next(
+                        (
+                            k
+                            for k in range(r - 1, -1, -1)
+                            if isinstance(grid[k][c], str) and not grid[k][c].startswith("=")
+                        ),
+                        None,
                     )
-                    cells.append((r, c, _label(label), str(grid[r][c])))
+                    label = "" if k is None else banded(grid, k, c)
+                    cells.append((r, c, label, str(grid[r][c])))
             out[ws.title] = cells
     finally:
         wb.close()
     return out
 
 
+def banded(grid: list[list[Any]], k: int, c: int) -> str:
+    """The label of column ``c`` whose header text is on row ``k``: a leaf under a band of
+    the row above reads as the band's ("당초" under "증감" is "증감(당초)"; under "예산", just
+    "당초").  A merged band holds its text in its first cell, so the band is looked for to
+    the left."""
+    leaf = _label(grid[k][c])
+    if leaf in ("당초", "기정") and k > 0:
+        band = next((_label(v) for v in reversed(grid[k - 1][: c + 1]) if _label(v)), "")
+        if band in ("증감", "증감율"):
+            return f"{band}({leaf})"
+    return leaf
+
+
 def header_row(grid: list[list[Any]], r: int, c: int, label: str) -> dict[str, int]:
-    """Label → column of the header row of the formula at (r, c)."""
+    """Label → column of the header of the formula at (r, c) (banded headers composed)."""
     for k in range(r - 1, -1, -1):
-        if k < len(grid) and c < len(grid[k]) and _label(grid[k][c]) == label:
-            return {_label(v): j for j, v in enumerate(grid[k]) if _label(v)}
+        if k < len(grid) and c < len(grid[k]) and banded(grid, k, c) == label:
+            labels = {banded(grid, k, j): j for j in range(len(grid[k])) if _label(grid[k][j])}
+            if k > 0:  # a column merged down from the band row (추경예산)
+                for j, v in enumerate(grid[k - 1]):
+                    if _label(v) and not _label(grid[k][j]) if j < len(grid[k]) else False:
+                        labels.setdefault(_label(v), j)
+            return labels
     raise AssertionError(f"no header {label!r} above row {r + 1}")
 
 
@@ -356,11 +379,8 @@ def test_pdf_shows_negative_numbers_with_triangle(pages: list[str], values) -> N
     grid = values["검토_개요"]
     at = next(i for i, row in enumerate(grid) if "총계" in [_label(v) for v in row])
     row = grid[at]
-    header = next(
-        {_label(v): j for j, v in enumerate(grid[k]) if _label(v)}
-        for k in range(at - 1, -1, -1)
-        if "추경" in [_label(v) for v in grid[k]]
-    )
+    leaf = next(k for k in range(at - 1, -1, -1) if "기정" in [_label(v) for v in grid[k]])
+    header = {banded(grid, leaf, j): j for j, v in enumerate(grid[leaf]) if _label(v)}
     change = _number(row[_column(header, "증감(기정)")])
     change_rate = _number(row[_column(header, "증감율(기정)")])
     assert change < 0 and change_rate < 0  # the seed's 추경 is a cut

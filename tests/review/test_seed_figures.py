@@ -121,4 +121,3 @@ def test_every_amount_in_words_of_the_report_is_printed(review_text: str) -> Non
     assert len(amounts) >= 15
     missing = [a for a in amounts if a not in flat and a not in QUIRKS]
     assert not missing, f"amounts of the report's sentences not in the review: {missing}"
-

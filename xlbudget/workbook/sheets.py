@@ -317,11 +317,11 @@ def write_template(ws: Worksheet, template: TemplateSheet) -> None:
             target.value = cell.value
         apply_style(target, cell.style)
     for cell in template.cells:  # merge last: a merged range's other cells become read-only
-        if cell.style.span > 1:
+        if cell.style.span > 1 or cell.style.down > 1:
             ws.merge_cells(
                 start_row=cell.row + 1,
                 start_column=cell.col + 1,
-                end_row=cell.row + 1,
+                end_row=cell.row + cell.style.down,
                 end_column=cell.col + cell.style.span,
             )
     for col, width in template.col_widths.items():

@@ -223,7 +223,10 @@ def _template_workbook(package: Package) -> Any:
 def read_template(ws: Any) -> TemplateSheet:
     """A 양식_ sheet with the styles that the output cells should copy."""
     cells = {}
-    spans = {(m.min_row, m.min_col): m.max_col - m.min_col + 1 for m in ws.merged_cells.ranges}
+    spans = {
+        (m.min_row, m.min_col): (m.max_col - m.min_col + 1, m.max_row - m.min_row + 1)
+        for m in ws.merged_cells.ranges
+    }
     for row in ws.iter_rows():
         for cell in row:
             if cell.value in (None, ""):
@@ -238,8 +241,11 @@ def read_template(ws: Any) -> TemplateSheet:
                 border=bool(cell.border and cell.border.left and cell.border.left.style),
                 font_size=cell.font.sz if cell.font and cell.font.sz not in (None, 11) else None,
             )
-            span = spans.get((cell.row, cell.column), 1)
-            cells[(cell.row - 1, cell.column - 1)] = (cell.value, replace(style, span=span))
+            span, down = spans.get((cell.row, cell.column), (1, 1))
+            cells[(cell.row - 1, cell.column - 1)] = (
+                cell.value,
+                replace(style, span=span, down=down),
+            )
     widths = {
         col_index(letter): dim.width for letter, dim in ws.column_dimensions.items() if dim.width
     }

@@ -35,7 +35,7 @@ from .language import (
 )
 from .pages import document_keeps, page_breaks
 from .sentences import change_word
-from .templates import FOR_RE, TemplateCell, TemplateSheet, document_style
+from .templates import FOR_RE, MERGE_SAME, TemplateCell, TemplateSheet, document_style
 
 _FOR = re.compile(FOR_RE)
 _ATTR = re.compile(r"^\s*([^\W\d]\w*)\.([^\W\d]\w*)\s*$")
@@ -298,6 +298,7 @@ class Renderer:
         state: dict[str, Any] = {"block": None}
         blocks: list[tuple[int, int]] = []
         keeps: list[tuple[int, int]] = []
+        heads: int | None = None  # the first of the header rows right above a block
         functions = self.functions(plan, state)
         out_row = 0
         for r in range(max(by_row, default=-1) + 1):
@@ -315,11 +316,13 @@ class Renderer:
                     self._fail(template, head, f"반복 행을 펼칠 수 없습니다: {exc}")
                     items = []
                 start = out_row
+                state["group"] = {}
                 for item in items:
                     variables = {**self.context, **functions, m.group(1): item, "row": out_row + 1}
                     self._emit(plan, template, rest, out_row, variables, state)
                     out_row += 1
                 state["block"] = (start, out_row - 1) if items else None
+                _merge_same(plan, state.pop("group"))
                 if items:
                     blocks.append((start, out_row - 1))
                 # The last table's header repeats on every page: a sheet's long table comes
@@ -330,10 +333,14 @@ class Renderer:
                     plan.title_rows = None
                     keeps += document_keeps(items, start)
                 else:
-                    plan.title_rows = (start - 1, start - 1)
+                    plan.title_rows = (heads if heads is not None else start - 1, start - 1)
+                heads = None
             else:
                 variables = {**self.context, **functions, "row": out_row + 1}
                 self._emit(plan, template, rest, out_row, variables, state)
+                # A table's header may be several banded rows: they repeat together.
+                is_head = bool(rest) and all(c.style.fill and c.style.border for c in rest)
+                heads = (out_row if heads is None else heads) if is_head else None
                 out_row += 1
         plan.footer = (self.footer(), plan.name.removeprefix(REVIEW_PREFIX))
         plan.breaks = page_breaks(plan, blocks, keeps)
@@ -369,8 +376,11 @@ class Renderer:
                 continue
             plan.cells.append(write)
             span = styled.style.span
-            if span > 1:
-                plan.merges.append((out_row, cell.col, out_row, cell.col + span - 1))
+            down = styled.style.down
+            if span > 1 or down > 1:
+                plan.merges.append((out_row, cell.col, out_row + down - 1, cell.col + span - 1))
+            if state.get("group") is not None and MERGE_SAME in str(cell.value):
+                state["group"].setdefault(cell.col, []).append(write)
             if styled.style.wrap and isinstance(write.value, str) and write.value:
                 # Excel does not grow a row for wrapped text written by a program: estimate
                 # the lines (a Hangul syllable is about two digit widths) and set the height.
@@ -381,6 +391,21 @@ class Renderer:
                 )
                 if lines > 1:
                     plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 15.0 * lines)
+
+
+def _merge_same(plan: SheetPlan, columns: dict[int, list[CellWrite]]) -> None:
+    """Merge down each run of equal values in a block's 세로병합 columns (value kept once)."""
+    for col, writes in columns.items():
+        run: list[CellWrite] = []
+        for write in [*writes, None]:
+            if write is not None and run and write.value == run[0].value and write.value:
+                run.append(write)
+                continue
+            if len(run) > 1:
+                plan.merges.append((run[0].row, col, run[-1].row, col))
+                for covered in run[1:]:
+                    covered.value = None
+            run = [write] if write is not None else []
 
 
 def text_width(text: str) -> float:

@@ -22,7 +22,7 @@ MARGINS = (54.0 * 2, 72.0 * 2)
 ROW_HEIGHT = 15.0
 DEFAULT_WIDTH = 8.43
 CHART_ROWS = 18  # a chart is 260 points high: about 18 rows
-LEAD_ROWS = 6  # rows above a table's first line kept with it (caption, unit, header)
+LEAD_ROWS = 8  # rows above a table's first line kept with it (caption, unit, header)
 SMALL_TABLE = 25  # a table of no more lines than this is kept whole on one page
 
 

@@ -45,6 +45,7 @@ class Style:
     border: bool = False
     font_size: float | None = None
     span: int = 1  # columns merged from this cell rightwards (sentences span the table)
+    down: int = 1  # rows merged from this cell downwards (a banded header's 구 분)
 
 
 @dataclass(frozen=True)
@@ -171,14 +172,43 @@ def _summary_cells() -> tuple[tuple[str, Style], ...]:
     )
 
 
+#: In a table block, a cell whose text holds this comment is merged down over the rows
+#: below that show the same value (the report's 행정관리 over its rows).  A comment, so it
+#: survives in a template edited in Excel and renders as nothing.
+MERGE_SAME = "{# 세로병합 #}"
+
+
 def _summary_block(s: _Sheet, rows: str) -> None:
-    """The 세입/세출 summary table as submitted; missing 증감/증감율 computed by formulas."""
-    s.line(None, ("구 분", replace(HEAD, span=2)), ("", HEAD), *((h, HEAD) for h in _SUMMARY_HEAD))
-    # 세출 names its account (일반회계, 도시개발특별회계) in 회계; a total repeats no label.
+    """The 세입/세출 summary table as the report prints it: a banded two-row header (예산 /
+    증감 / 증감율 over 당초 · 기정), the group (행정관리, 세외수입) merged over its rows;
+    missing 증감/증감율 computed by formulas."""
+    s.line(
+        None,
+        ("구 분", replace(HEAD, span=2, down=2)),
+        ("", HEAD),
+        ("예산", replace(HEAD, span=2)),
+        ("", HEAD),
+        ("추경예산", replace(HEAD, down=2)),
+        ("증감", replace(HEAD, span=2)),
+        ("", HEAD),
+        ("증감율", replace(HEAD, span=2)),
+        ("", HEAD),
+    )
+    s.line(
+        None,
+        ("", HEAD),
+        ("", HEAD),
+        ("당초", HEAD),
+        ("기정", HEAD),
+        ("", HEAD),
+        *((h, HEAD) for h in ("당초", "기정", "당초", "기정")),
+    )
+    # The group label once over its rows; a total or a row that is its own group names
+    # itself in 구분 and leaves 세부 empty.
     s.line(
         f"{{% for r in {rows} %}}",
-        ("{{ r.회계 or r.구분 }}", LABEL),
-        ("{{ '' if r.세부 in (r.회계, r.구분) else r.세부 }}", LABEL),
+        ("{{ r.구분 }}" + MERGE_SAME, LABEL),
+        ("{{ '' if r.세부 == r.구분 else r.세부 }}", LABEL),
         *_summary_cells(),
     )
 
