@@ -257,6 +257,7 @@ def _final(word: str) -> int:
     """The final consonant of how ``word`` ends when read aloud (a number by its reading:
     20,292 이만 이백구십이 → none; 10,338 …팔 → ㄹ; 2,000 이천 → ㄴ)."""
     text = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", word.rstrip())  # "2건(48억원)" → "2건"
+    text = text.rstrip("'\"’”」』〉》 ")  # a quoted name is read by its last syllable
     if not text:
         return 0
     last = text[-1]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..model import Finding
 from ..reading import Table
 from ..settings import Settings
+from .anomalies import check_names, check_periods
 from .cross import check_projects_vs_items
 from .execution import check_execution
 from .items import check_items
@@ -34,6 +35,8 @@ CHECKS: tuple[Check, ...] = (
     Check(("통계목증감",), check_items),
     Check(("집행현황",), check_execution),
     Check(("사업별증감", "통계목증감"), check_projects_vs_items),
+    Check(("정보화사업",), check_periods),
+    Check((), check_names),  # no table named: it is given every table the book has
 )
 
 
@@ -44,12 +47,15 @@ def run_checks(tables: dict[str, Table], settings: Settings) -> list[Finding]:
         if not all(key in tables for key in check.tables):
             continue
         try:
+            if not check.tables:
+                findings += check.run(tables, settings)
+                continue
             findings += check.run(*(tables[key] for key in check.tables), settings)
         except Exception as exc:  # one broken check must not hide the others' findings
-            first = tables[check.tables[0]]
+            sheet = tables[check.tables[0]].sheet if check.tables else ""
             findings.append(
                 Finding(
-                    first.sheet,
+                    sheet,
                     None,
                     None,
                     "CHECK_FAILED",

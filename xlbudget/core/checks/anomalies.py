@@ -1,0 +1,123 @@
+"""What an officer would want pointed out, though no sum is wrong: a project spelled two
+ways in two tables, a 사업기간 that ends before it starts.
+
+The seed itself has both: 집행현황's "세계스마트시티지구 운영" is 사업별증감's "세계스마트시티
+기구 운영", and one 정보화사업 runs "2021.2.~2012.12.".  Names are compared without spaces
+(as everywhere); two names are pointed out when they differ in one Hangul syllable and each
+is found in a table the other is not — within one table, "상반기"/"하반기" are two projects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..korean import josa
+from ..model import Finding
+from ..reading import Table
+from ..refs import parse_a1
+from ..schema import name_key
+from ..settings import Settings
+
+#: Where project names stand, per table.
+NAME_COLUMNS = {
+    "사업별증감": "세부사업",
+    "통계목증감": "세부사업",
+    "집행현황": "세부사업",
+    "정보화사업": "사업명",
+}
+MIN_LENGTH = 6  # shorter names differ by one syllable too easily
+_YEAR_MONTH = re.compile(r"((?:19|20)\d\d)\s*[.\-/년]\s*(\d{1,2})(?!\d)")
+
+
+def _hangul(ch: str) -> bool:
+    return "가" <= ch <= "힣"
+
+
+def check_names(tables: dict[str, Table], settings: Settings) -> list[Finding]:
+    """Project names one syllable apart, each only in tables the other is not in."""
+    places: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)  # key → table → (text, cell)
+    for key, column in NAME_COLUMNS.items():
+        table = tables.get(key)
+        if table is None or column not in table.frame:
+            continue
+        for i, name in enumerate(table.frame[column]):
+            text = str(name or "").strip()
+            k = name_key(text)
+            if len(k) >= MIN_LENGTH and key not in places[k]:
+                places[k][key] = (text, f"{table.block_of(i).region.sheet}!{table.cell(i, column)}")
+    # Names one substitution apart share a key with that position left out.
+    buckets: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for k in places:
+        for i, ch in enumerate(k):
+            if _hangul(ch):
+                buckets[(i, k[:i] + k[i + 1 :])].append(k)
+    findings = []
+    seen: set[frozenset[str]] = set()
+    for names in buckets.values():
+        for a in names:
+            for b in names:
+                pair = frozenset((a, b))
+                if a >= b or pair in seen or set(places[a]) & set(places[b]):
+                    continue
+                seen.add(pair)
+                (_, (text_a, cell_a)), (_, (text_b, cell_b)) = (
+                    next(iter(places[a].items())),
+                    next(iter(places[b].items())),
+                )
+                sheet, _, ref = cell_a.partition("!")
+                row, col = _cell(ref)
+                findings.append(
+                    Finding(
+                        sheet,
+                        row,
+                        col,
+                        "NAME_VARIANT",
+                        "참고",
+                        f"{josa(repr_name(text_a) + f'({cell_a})', '과')} "
+                        f"{repr_name(text_b)}({cell_b})은 한 글자만 다릅니다: 같은 "
+                        "사업이면 이름을 맞추십시오.",
+                    )
+                )
+    return findings
+
+
+def repr_name(text: str) -> str:
+    return f"‘{text}’"
+
+
+def _cell(ref: str) -> tuple[int | None, int | None]:
+    try:
+        return parse_a1(ref)
+    except ValueError:
+        return None, None
+
+
+def check_periods(table: Table, settings: Settings) -> list[Finding]:
+    """정보화사업 사업기간 that end before they start, or name a month that is none."""
+    frame = table.frame
+    if "사업기간" not in frame:
+        return []
+    findings = []
+    for i, text in enumerate(frame["사업기간"]):
+        marks = [(int(y), int(m)) for y, m in _YEAR_MONTH.findall(str(text or ""))]
+        problem = None
+        if any(not 1 <= m <= 12 for _, m in marks):
+            problem = "없는 달이 적혀 있습니다"
+        elif len(marks) >= 2 and marks[-1] < marks[0]:
+            problem = (
+                f"끝({marks[-1][0]}.{marks[-1][1]}.)이 시작({marks[0][0]}.{marks[0][1]}.)보다 "
+                "앞섭니다"
+            )
+        if problem:
+            findings.append(
+                table.finding(
+                    i,
+                    "사업기간",
+                    "PERIOD",
+                    "경고",
+                    f"'{frame['사업명'].iat[i] if '사업명' in frame else ''}'의 사업기간 "
+                    f"'{text}': {problem}.",
+                )
+            )
+    return findings
