@@ -160,3 +160,23 @@ def test_anomalies_of_the_seed_are_pointed_out(capsys: pytest.CaptureFixture[str
     periods = [f for f in findings if f["rule"] == "PERIOD"]
     assert [(f["sheet"], f["severity"]) for f in periods] == [("정보화사업", "warning")]
     assert "2021.2.~2012.12." in periods[0]["message"]
+
+
+def test_unspent_table_shows_its_two_tiers_in_words(seed_plan) -> None:
+    """Readable in black and white: 49 lines barely contracted, 12 contracted but unpaid
+    (the seed's 61 lines; 49 is the sentence's count of 계약조차 저조)."""
+    cells = _sheet_text(seed_plan, "검토_미집행")
+    assert cells.count("계약 저조") == 49 and cells.count("지출 저조") == 12
+    assert any(c.startswith("※ 구분: 계약 저조 = 지출원인행위액이 예산현액의 30%") for c in cells)
+
+
+def test_summary_tables_have_the_reports_banded_header_and_groups(seed_plan) -> None:
+    sheet = next(s for s in seed_plan.sheets if s.name == "검토_개요")
+    text = {(c.row, c.col): c.value for c in sheet.cells}
+    merges = set(sheet.merges)
+    # 구 분 over two rows and two columns; 행정관리 once, over its seven rows.
+    assert sum(1 for r1, c1, r2, c2 in merges if (r2 - r1, c2 - c1) == (1, 1)) == 2
+    group = [m for m in merges if m[1] == m[3] == 1 and m[2] - m[0] == 6]
+    assert len(group) == 1 and text[(group[0][0], 1)] == "행정관리"
+    seoi = [m for m in merges if m[1] == m[3] == 1 and m[2] - m[0] == 2]
+    assert [text[(m[0], 1)] for m in seoi] == ["세외수입"]

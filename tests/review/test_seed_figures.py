@@ -121,3 +121,24 @@ def test_every_amount_in_words_of_the_report_is_printed(review_text: str) -> Non
     assert len(amounts) >= 15
     missing = [a for a in amounts if a not in flat and a not in QUIRKS]
     assert not missing, f"amounts of the report's sentences not in the review: {missing}"
+
+
+#: What a printed page may start with: a title, a heading, a caption or unit line, a chart,
+#: or a table's header (repeated) — never the middle of a table.
+_PAGE_START = re.compile(
+    r"^(?:\d{4}년도|[ⅠⅡ]\.|\d\. |[가-하]\. |○|〈|《|붙임|□|제출|\(단위|사업별 증감|담당관별)"
+)
+_HEADER_WORDS = ("세부사업", "통계목", "예산현액", "사업명", "사업기간", "구 분", "과목구분")
+
+
+@pytest.mark.libreoffice
+def test_every_page_has_its_number_and_starts_cleanly(review_text: str) -> None:
+    pages = [p for p in review_text.split("\f") if p.strip()]
+    assert len(pages) >= 15
+    for n, page in enumerate(pages, 1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        footer = [line for line in lines if f"{n} / {len(pages)}" in line]
+        assert footer and "추가경정예산안 검토보고" in footer[0], f"page {n}: no footer"
+        first = lines[0]
+        header = sum(word in first for word in _HEADER_WORDS) >= 2
+        assert _PAGE_START.match(first) or header, f"page {n} starts mid-table: {first!r}"
