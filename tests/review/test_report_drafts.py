@@ -180,3 +180,8 @@ def test_summary_tables_have_the_reports_banded_header_and_groups(seed_plan) -> 
     assert len(group) == 1 and text[(group[0][0], 1)] == "행정관리"
     seoi = [m for m in merges if m[1] == m[3] == 1 and m[2] - m[0] == 2]
     assert [text[(m[0], 1)] for m in seoi] == ["세외수입"]
+
+
+def test_chart_titles_read_as_written(seed_plan) -> None:
+    titles = [c.title for s in seed_plan.sheets for c in s.charts]
+    assert titles == ["사업별 증감(기정 대비, 백만원)", "담당관별 예산현액과 지출액(천원)"]

@@ -142,3 +142,16 @@ def test_every_page_has_its_number_and_starts_cleanly(review_text: str) -> None:
         first = lines[0]
         header = sum(word in first for word in _HEADER_WORDS) >= 2
         assert _PAGE_START.match(first) or header, f"page {n} starts mid-table: {first!r}"
+
+
+@pytest.mark.libreoffice
+def test_every_unit_caption_of_the_report_is_printed(review_text: str) -> None:
+    """ "(단위 : 백만원, %)" above the summary tables, "(단위 : 천원)" above the others."""
+
+    def captions(text: str) -> Counter[str]:
+        return Counter(re.sub(r"\s+", "", m) for m in re.findall(r"\(단위\s*:\s*[^)]+\)", text))
+
+    wanted = captions("\n".join(seed_parts()))
+    printed = captions(review_text)
+    assert wanted == Counter({"(단위:백만원,%)": 3, "(단위:천원)": 4})
+    assert all(printed[c] >= n for c, n in wanted.items()), (wanted, printed)
