@@ -266,27 +266,12 @@ class Drafter:
                 _width=4,
             ),
         ]
-        if total is not None:
+        shown = ([("total", "계", total)] if total is not None else []) + [
+            ("line", line.get("통계목"), line) for line in lines
+        ]
+        for kind, label, row in shown:
             out.append(
-                _row(
-                    "total",
-                    b="계",
-                    c=total.get("추경"),
-                    d=total.get("기정"),
-                    e=_diff(total),
-                    _width=4,
-                )
-            )
-        for line in lines:
-            out.append(
-                _row(
-                    "line",
-                    b=line.get("통계목"),
-                    c=line.get("추경"),
-                    d=line.get("기정"),
-                    e=_diff(line),
-                    _width=4,
-                )
+                _row(kind, b=label, c=row.get("추경"), d=row.get("기정"), e=_diff(row), _width=4)
             )
         out.append(_row("blank"))
         out.append(_row("subheading", b="□ 예산과목 증감내역", _span=4))
