@@ -33,7 +33,6 @@ from ..core.reading import read_book as read_tables
 from ..core.reading.headers import find_header_row, required_groups
 from ..core.schema import TABLES, TableSpec
 from ..core.settings import DEFAULT_DIGITS, SETTING, Settings
-from ..workbook.build import new_workbook
 
 Progress = Callable[[str], None]
 FORMATS = ("auto", "lofin365", "openfiscal", "generic")
@@ -168,6 +167,8 @@ def import_source(
     folder: another district's data is never mixed with the bundled seed's tables.
     """
     if workbook is None:
+        from ..workbook.build import new_workbook  # the builder (and xlwings) only when needed
+
         if in_place:
             raise ImportInputError("--in-place에는 고칠 통합문서(--into)가 필요합니다.")
         target = Path(out) if out is not None else Path.cwd() / f"{Path(paths[0]).stem}.xlsm"
