@@ -10,9 +10,11 @@ is not a number gives ``#VALUE! …`` with the reason in that cell only.
 The core answers with typed errors (``CellError``); classic xlwings UDFs cannot hand Excel
 an error value, so :func:`shown` turns each into its text here, the one place that knows.
 
-On Windows, "Import Functions" (the ribbon's 함수 가져오기) registers them with the argument
-help below (Korean first, then English) for Excel's Function Wizard.  On Linux and macOS
-without Excel the decorators do nothing and these are plain Python functions.
+In the workbook, VBA wrappers generated from these signatures (``workbook/functions.py``)
+make them callable as soon as the workbook opens, turn the error texts into real error
+values and register the argument help below (Korean first, then English) for Excel's
+Function Wizard; no "Import Functions" step.  On Linux and macOS without Excel the
+decorators do nothing and these are plain Python functions.
 """
 
 from __future__ import annotations

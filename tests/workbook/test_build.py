@@ -275,7 +275,7 @@ def test_function_examples_cover_the_briefs_cases(wb: openpyxl.Workbook) -> None
     won = next(r for r in ws.iter_rows(values_only=True) if r[4] == "1,104억 3천 3백만원")
     assert won[0] == "XB_WON" and won[3] == won[4]
     note = ws["A2"].value
-    assert "#NAME?" in note and "함수 가져오기" in note
+    assert "#NAME?" in note and "XB_WHY" in note and "함수 가져오기" not in note
 
 
 def test_windows_check_lists_the_built_examples(wb: openpyxl.Workbook) -> None:

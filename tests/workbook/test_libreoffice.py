@@ -105,8 +105,10 @@ def test_values_as_libreoffice_sees_them(values: dict[str, list[list[Any]]]) -> 
     assert settings["미집행기준"] == 70 and settings["회계연도"] == 2021
 
 
-def test_udf_cells_show_name_error_without_python(values: dict[str, list[list[Any]]]) -> None:
-    """What the 함수예시 note promises: no xlwings → #NAME?, the other columns stay."""
+def test_udf_cells_show_value_error_without_python(values: dict[str, list[list[Any]]]) -> None:
+    """The functions are in the workbook: LibreOffice finds them by name (no #NAME?, as
+    before they were built in) and, with no Python behind them, shows an error value; the
+    other columns stay."""
     rows = [r for r in values[schema.FUNCTION_SHEET][4:] if r[0]]
-    assert rows and {r[2] for r in rows} == {"#NAME?"}
+    assert rows and {r[2] for r in rows} == {"#VALUE!"}
     assert all(str(r[1]).startswith("=XB_") for r in rows)  # the formula shown as text

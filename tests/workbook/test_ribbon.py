@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +41,6 @@ def test_ribbon_tab_and_buttons(buttons: list[Any], built_path: Path) -> None:
         "xbFill": "검토서 작성",
         "xbMark": "미집행 표시",
         "xbCheck": "표 점검",
-        "xbImportUdfs": "함수 가져오기",
         "xbHelp": "도움말",
     }
     assert all(b.get("imageMso") for b in buttons)
@@ -136,56 +134,13 @@ def test_unknown_button_from_vba_alerts_on_the_calling_book(book: Any) -> None:
 def test_help_shows_the_help_text(book: Any) -> None:
     ribbon.run("xbHelp", book)
     assert alerts(book) == [[ribbon.HELP_TEXT, ribbon.TITLE, "ok", "", ""]]
-    for label in ("검토서 작성", "미집행 표시", "표 점검", "함수 가져오기"):
+    for label in ("검토서 작성", "미집행 표시", "표 점검", "XB_WHY"):
         assert label in ribbon.HELP_TEXT
+    assert "함수 가져오기" not in ribbon.HELP_TEXT  # the functions are in the workbook
 
 
-@pytest.mark.skipif(sys.platform.startswith("win"), reason="non-Windows message")
-def test_import_udfs_explains_itself_off_windows(book: Any) -> None:
-    ribbon.run("xbImportUdfs", book)
-    assert alerts(book) == [[ribbon.NOT_WINDOWS, ribbon.TITLE, "ok", "", ""]]
-
-
-def conf_book(modules: str) -> Any:
-    return xw.Book(
-        json={
-            "client": "Microsoft Office Scripts",
-            "version": xw.__version__,
-            "book": {"name": "b.xlsm", "active_sheet_index": 0, "selection": "A1"},
-            "names": [],
-            "sheets": [
-                {
-                    "name": "xlwings.conf",
-                    "pictures": [],
-                    "tables": [],
-                    "values": [["Interpreter_Win", "python"], ["UDF Modules", modules]],
-                }
-            ],
-        }
-    )
-
-
-@pytest.mark.parametrize(
-    ("configured", "imported"),
-    [
-        ("xlbudget.udfs", "xlbudget.udfs"),
-        ("xlbudget.udfs;xlbudget.extra_udfs", "xlbudget.udfs;xlbudget.extra_udfs"),
-        ("xlbudget.udfs;x", "xlbudget.udfs"),  # only modules of the package
-        ("os; xlbudget.udfs ;xlbudgetevil", "xlbudget.udfs"),
-        ("evil", "xlbudget.udfs"),  # nothing allowed left: the default
-    ],
-)
-def test_udf_modules_come_from_the_conf_sheet(book: Any, configured: str, imported: str) -> None:
-    assert ribbon.udf_modules(book) == "xlbudget.udfs"  # no xlwings.conf sheet: the default
-    assert ribbon.udf_modules(conf_book(configured)) == imported
-
-
-def test_import_udfs_failure_is_a_message(book: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where xlwings cannot import (here: no pywin32; on Windows: VBA project access not
-    trusted), the user gets the Korean explanation, not a traceback."""
-    monkeypatch.setattr(sys, "platform", "win32")
-    ribbon.run("xbImportUdfs", book)
-    monkeypatch.undo()
-    [[prompt, title, *_]] = alerts(book)
-    assert title == ribbon.TITLE
-    assert "가져오지 못했습니다" in prompt and "VBA 프로젝트 개체 모델" in prompt
+def test_no_import_step_is_offered(buttons: list[Any]) -> None:
+    """The XB_ functions are built into the workbook: an "Import Functions" button would
+    write xlwings' own wrappers under the same names beside ours."""
+    assert "xbImportUdfs" not in ribbon.ACTIONS
+    assert not [b for b in buttons if "가져오기" in (b.get("label") or "")]

@@ -25,6 +25,7 @@ from ..core.errors import InputError
 from ..core.report.templates import default_templates
 from ..core.schema import FUNCTION_SHEET, TEMPLATE_PREFIX, XLWINGS_CONF_SHEET
 from .examples import write_examples_sheet
+from .functions import WORKBOOK_OPEN, functions_module
 from .sheets import (
     write_input_sheets,
     write_rules_sheets,
@@ -86,12 +87,16 @@ def own_modules() -> list[VbaModule]:
 
 
 def vba_modules(sheet_code_names: list[str]) -> list[VbaModule]:
-    """Every module of the project: documents first (as Excel lists them), then code."""
+    """Every module of the project: documents first (as Excel lists them), then code:
+    xlwings' standalone modules, ours, and the XB_ functions generated from udfs.py."""
+    workbook = document_module("ThisWorkbook", WORKBOOK_BASE)
+    workbook = VbaModule(workbook.name, workbook.kind, workbook.source + WORKBOOK_OPEN)
     return [
-        document_module("ThisWorkbook", WORKBOOK_BASE),
+        workbook,
         *(document_module(name, WORKSHEET_BASE) for name in sheet_code_names),
         *xlwings_standalone_modules(),
         *own_modules(),
+        functions_module(),
     ]
 
 

@@ -25,11 +25,10 @@ from .sheets import TableLayout, cell_value, put, setup_print, text_width
 HEADERS = ("함수", "수식", "결과", "예상 결과", "보고서 값", "보고서 위치", "설명")
 HEADER_ROW = 4
 NOTE = (
-    "이 시트의 '결과' 열은 xlbudget의 XB_ 함수(xlwings)를 씁니다. Python과 xlbudget"
-    "(pip install xlbudget)이 없거나 함수를 아직 가져오지 않았으면 #NAME? 으로 보입니다. "
-    "예산검토 탭의 [함수 가져오기]를 누르세요(Excel 옵션 → 보안 센터 → 매크로 설정에서 "
-    "'VBA 프로젝트 개체 모델에 안전하게 액세스할 수 있음'을 켜야 합니다). '예상 결과'는 같은 "
-    "셀 값으로 Python이 계산한 값, '보고서 값'은 보고서에 인쇄된 값입니다."
+    "이 시트의 '결과' 열은 xlbudget의 XB_ 함수를 씁니다. 함수는 통합문서 안에 들어 있어 "
+    "매크로를 허용하고 열면 바로 쓸 수 있습니다(매크로를 막으면 #NAME?). Python과 xlbudget"
+    "(pip install xlbudget)이 없으면 #VALUE! 로 보이며 =XB_WHY(셀)이 이유를 알려 줍니다. "
+    "'예상 결과'는 같은 셀 값으로 Python이 계산한 값, '보고서 값'은 보고서에 인쇄된 값입니다."
 )
 
 #: Plain Python twins of the worksheet functions (on Linux the xlwings decorators are no-ops).
