@@ -30,6 +30,8 @@ HELP_TEXT = (
     "(함수 마법사의 예산검토 범주; 오류 값의 이유는 =XB_WHY(셀)).\n"
     "설정(기준일, 미집행기준 등)은 설정 시트에서 바꿉니다."
 )
+
+
 def unknown_button_message(button_id: str) -> str:
     return f"알 수 없는 리본 단추입니다: {button_id!r} (unknown ribbon button; nothing was done)"
 

@@ -402,3 +402,26 @@ def test_payload_matches_the_file(source: Path) -> None:
             assert sheet["values"][min_row - 1][min_col - 1 : max_col] == headers
             body = range_boundaries(table["data_body_range_address"])
             assert body == (min_col, min_row + 1, max_col, max_row)
+
+
+@pytest.mark.parametrize("after", [0, 1, 2])
+def test_escape_leaves_the_book_unchanged(source: Path, after: int) -> None:
+    """Esc at any stage before writing (before reading, after reading, after the plan):
+    a message, and not one change to the book."""
+    book = remote_book.book(source)
+    asked = iter([False] * after + [True] * 3)
+    assert live._run(book, ("check", "fill"), cancelled=lambda: next(asked)) is None
+    actions = remote_book.actions(book)
+    assert [a["func"] for a in actions] == ["alert"]
+    assert "취소했습니다" in actions[0]["args"][0] and "바뀌지 않았습니다" in actions[0]["args"][0]
+
+
+def test_progress_is_shown_in_percent(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(live, "_status", lambda book, text: shown.append(text or ""))
+    assert live.check(remote_book.book(source)) is not None
+    assert [s.split(": ", 1)[1][:10] for s in shown if s] == [
+        "(1/3, 0%) ",
+        "(2/3, 30%)",
+        "(3/3, 70%)",
+    ]

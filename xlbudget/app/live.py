@@ -7,6 +7,7 @@ box, never a Python traceback in front of the user.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection
 from typing import Any
 
@@ -15,7 +16,7 @@ from ..core.engine import CHECK_SHEET
 from ..core.errors import XbError
 from ..core.plan import Plan
 from ..core.schema import TITLE
-from .pipeline import run_steps
+from .pipeline import Cancelled, run_steps
 
 
 def _status(book: Any, text: str | None) -> None:
@@ -32,11 +33,36 @@ def alert(book: Any, text: str) -> None:
         pass
 
 
-def _run(book: Any, steps: tuple[str, ...], sheets: Collection[str] | None = None) -> Plan | None:
+def escape_pressed() -> bool:
+    """Whether Esc is held down now (Windows; elsewhere never): the ribbon's cancel key.
+    xlbudget runs in its own process, so Excel's own Esc handling cannot reach it."""
+    if not sys.platform.startswith("win"):
+        return False
+    try:
+        import ctypes
+
+        return bool(ctypes.windll.user32.GetAsyncKeyState(0x1B) & 0x8000)  # VK_ESCAPE
+    except Exception:
+        return False
+
+
+def _run(
+    book: Any,
+    steps: tuple[str, ...],
+    sheets: Collection[str] | None = None,
+    cancelled: Any = escape_pressed,
+) -> Plan | None:
     try:
         plan, report = run_steps(
-            LiveBook(book), steps, sheets, lambda text: _status(book, f"{TITLE}: {text}")
+            LiveBook(book),
+            steps,
+            sheets,
+            lambda text: _status(book, f"{TITLE}: {text} (Esc: 취소)"),
+            cancelled=cancelled,
         )
+    except Cancelled:
+        alert(book, "취소했습니다. 통합문서는 바뀌지 않았습니다.")
+        return None
     except XbError as exc:
         alert(book, f"입력 표를 확인하십시오.\n\n{exc}")
         return None

@@ -17,8 +17,16 @@ from ..core.plan import ApplyReport, Plan
 Progress = Callable[[str], None]
 
 
+class Cancelled(Exception):
+    """The user asked to stop (Esc in Excel) before anything was written."""
+
+
 def _quiet(_: str) -> None:
     return None
+
+
+def _never() -> bool:
+    return False
 
 
 def run_steps(
@@ -28,15 +36,26 @@ def run_steps(
     progress: Progress = _quiet,
     before_write: Callable[[], None] | None = None,
     write: bool = True,
+    cancelled: Callable[[], bool] = _never,
 ) -> tuple[Plan, ApplyReport | None]:
-    """Read, plan and (unless ``write`` is False) apply; ``before_write`` runs in between."""
-    progress("표 읽는 중…")
+    """Read, plan and (unless ``write`` is False) apply; ``before_write`` runs in between.
+
+    ``cancelled`` is asked between the stages; once it says yes, nothing more is done and
+    :class:`Cancelled` is raised — before the writing starts, so the book is unchanged.
+    """
+
+    def stage(text: str) -> None:
+        if cancelled():
+            raise Cancelled(text)
+        progress(text)
+
+    stage("(1/3, 0%) 표 읽는 중…")
     book = adapter.read_book()
-    progress("점검·계산 중…")
+    stage("(2/3, 30%) 점검·계산 중…")
     plan = build_plan(book, steps, sheets)
     if not write:
         return plan, None
     if before_write is not None:
         before_write()
-    progress("결과 쓰는 중…")
+    stage("(3/3, 70%) 결과 쓰는 중…")
     return plan, adapter.apply_plan(plan)

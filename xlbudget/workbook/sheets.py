@@ -50,7 +50,7 @@ XLWINGS_CONF: tuple[tuple[str, Any], ...] = (
     ("Conda Env", None),
     ("UDF Modules", "xlbudget.udfs"),
     ("Debug UDFs", False),
-    ("Use UDF Server", False),
+    ("Use UDF Server", True),  # a click reuses the running Python (see README)
     ("Show Console", False),
 )
 XLWINGS_CONF_NOTE = (
