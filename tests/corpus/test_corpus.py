@@ -214,9 +214,7 @@ def reviewed(corpus):
     return lambda name: RUNS.review(corpus[name])
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_exit_code(name, checked):
-    case, run = checked(name)
+def check_exit_code(case: Any, run: Run) -> None:
     assert run.code == case.exit_code, (
         f"{case.shape}\nexpected exit {case.exit_code}, got {run.code}\n"
         f"findings:\n{show(run.data['findings'])}\nunread: {run.data['reading']['unread']}"
@@ -224,9 +222,12 @@ def test_exit_code(name, checked):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_line_read(name, checked):
+def test_exit_code(name, checked):
+    check_exit_code(*checked(name))
+
+
+def check_every_line_read(case: Any, run: Run) -> None:
     """Each expected table kind read once with exactly its lines; no other kind read."""
-    case, run = checked(name)
     got = Counter(t["table"] for t in run.data["reading"]["tables"])
     lines = {t["table"]: t["lines"] for t in run.data["reading"]["tables"] if got[t["table"]] == 1}
     doubled = {k: v for k, v in got.items() if v > 1}
@@ -237,22 +238,33 @@ def test_every_line_read(name, checked):
     )
 
 
-@pytest.mark.parametrize("name", names_with("totals"))
-def test_totals(name, checked):
-    case, run = checked(name)
+@pytest.mark.parametrize("name", NAMES)
+def test_every_line_read(name, checked):
+    check_every_line_read(*checked(name))
+
+
+def check_totals(case: Any, run: Run) -> None:
     got = {k: one_table(run.data, k)["totals"] for k in case.totals if tables_of(run.data, k)}
     assert got == case.totals, f"합계·소계 rows expected {case.totals}, got {got}"
 
 
-@pytest.mark.parametrize("name", names_with("sheets"))
-def test_read_from_the_right_sheet(name, checked):
-    case, run = checked(name)
+@pytest.mark.parametrize("name", names_with("totals"))
+def test_totals(name, checked):
+    check_totals(*checked(name))
+
+
+def check_read_from_the_right_sheet(case: Any, run: Run) -> None:
     got = {
         k: sheets_in(one_table(run.data, k)["places"])
         for k in case.sheets
         if tables_of(run.data, k)
     }
     assert got == case.sheets, f"sheets read expected {case.sheets}, got {got}"
+
+
+@pytest.mark.parametrize("name", names_with("sheets"))
+def test_read_from_the_right_sheet(name, checked):
+    check_read_from_the_right_sheet(*checked(name))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -291,9 +303,7 @@ def test_findings_exact(name, checked):
     assert not wrong, f"severity differs from the documented one:\n{show(wrong)}"
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_flagged_lines(name, checked):
-    case, run = checked(name)
+def check_flagged_lines(case: Any, run: Run) -> None:
     got = {(f["sheet"], f["row"]): f for f in run.data["flagged"]}
     assert set(got) == set(case.flagged), (
         f"{case.shape}\nflagged rows missing: {sorted(set(case.flagged) - set(got))}\n"
@@ -319,6 +329,11 @@ def test_flagged_lines(name, checked):
     assert not bad, "\n".join(bad)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_flagged_lines(name, checked):
+    check_flagged_lines(*checked(name))
+
+
 @pytest.mark.parametrize("name", names_with("skipped"))
 def test_skipped_rows_listed(name, checked):
     """Department rows, blank rows and repeated headers inside a table are listed as
@@ -342,9 +357,7 @@ def test_skipped_rows_listed(name, checked):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", names_with("units"))
-def test_units(name, checked):
-    case, run = checked(name)
+def check_units(case: Any, run: Run) -> None:
     got = {
         k: (one_table(run.data, k)["unit"], one_table(run.data, k)["unit_from"])
         for k in case.units
@@ -353,9 +366,12 @@ def test_units(name, checked):
     assert {k: v[0] for k, v in got.items()} == case.units, f"units (unit, from): {got}"
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_unread_listed(name, checked):
-    case, run = checked(name)
+@pytest.mark.parametrize("name", names_with("units"))
+def test_units(name, checked):
+    check_units(*checked(name))
+
+
+def check_unread_listed(case: Any, run: Run) -> None:
     unread = run.data["reading"]["unread"]
     if case.unread is None:
         return
@@ -363,6 +379,11 @@ def test_unread_listed(name, checked):
         assert unread, "a table that could not be read must be listed in reading.unread"
     else:
         assert not unread, f"nothing should be unread here, got {unread}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unread_listed(name, checked):
+    check_unread_listed(*checked(name))
 
 
 @pytest.mark.parametrize("name", names_with("unrecognised"))
@@ -388,16 +409,17 @@ def test_reading_says_which_table(name, checked):
         )
 
 
-@pytest.mark.parametrize("name", names_with("info_rules"))
-def test_info_findings(name, checked):
-    case, run = checked(name)
+def check_info_findings(case: Any, run: Run) -> None:
     rules = {f["rule"] for f in run.data["findings"] if f["severity"] == "info"}
     assert case.info_rules <= rules, f"참고 findings expected {case.info_rules}, got {rules}"
 
 
-@pytest.mark.parametrize("name", names_with("review"))
-def test_review(name, reviewed):
-    case, run, out = reviewed(name)
+@pytest.mark.parametrize("name", names_with("info_rules"))
+def test_info_findings(name, checked):
+    check_info_findings(*checked(name))
+
+
+def check_review(case: Any, run: Run, out: Path) -> None:
     exp = case.review
     assert out.exists(), f"review wrote nothing: {run.explain()}"
     problems = []
@@ -427,6 +449,11 @@ def test_review(name, reviewed):
     assert not problems, (
         "\n".join(problems) + "\nsentences:\n" + "\n".join((run.data or {}).get("sentences", []))
     )
+
+
+@pytest.mark.parametrize("name", names_with("review"))
+def test_review(name, reviewed):
+    check_review(*reviewed(name))
 
 
 # --------------------------------------------------------------------------------------

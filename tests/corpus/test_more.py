@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -22,15 +21,17 @@ from tests.corpus import officer_books as ob
 from tests.corpus.test_corpus import (
     RUNS,
     Run,
-    nospace,
-    one_table,
+    check_exit_code,
+    check_flagged_lines,
+    check_info_findings,
+    check_read_from_the_right_sheet,
+    check_review,
+    check_totals,
+    check_units,
+    check_unread_listed,
     row_of,
     serious,
-    sheet_texts,
-    sheets_in,
     show,
-    tables_of,
-    unspent_groups,
 )
 
 with tempfile.TemporaryDirectory() as _d:  # only to learn each case's aspects
@@ -64,11 +65,7 @@ def _reading(run: Run) -> str:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_exit_code(name, checked):
-    case, run = checked(name)
-    assert run.code == case.exit_code, (
-        f"{case.shape}\nexpected exit {case.exit_code}, got {run.code}\n"
-        f"findings:\n{show(run.data['findings'])}\nunread: {run.data['reading']['unread']}"
-    )
+    check_exit_code(*checked(name))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -87,20 +84,12 @@ def test_every_line_read(name, checked):
 
 @pytest.mark.parametrize("name", names_with("totals"))
 def test_totals(name, checked):
-    case, run = checked(name)
-    got = {k: one_table(run.data, k)["totals"] for k in case.totals if tables_of(run.data, k)}
-    assert got == case.totals, f"합계·소계 rows expected {case.totals}, got {got}"
+    check_totals(*checked(name))
 
 
 @pytest.mark.parametrize("name", names_with("sheets"))
 def test_read_from_the_right_sheet(name, checked):
-    case, run = checked(name)
-    got = {
-        k: sheets_in(one_table(run.data, k)["places"])
-        for k in case.sheets
-        if tables_of(run.data, k)
-    }
-    assert got == case.sheets, f"sheets read expected {case.sheets}, got {got}"
+    check_read_from_the_right_sheet(*checked(name))
 
 
 @pytest.mark.parametrize("name", [n for n, c in _CASES.items() if c.findings_checked])
@@ -166,91 +155,24 @@ def test_something_said(name, checked):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_flagged_lines(name, checked):
-    case, run = checked(name)
-    got = {(f["sheet"], f["row"]): f for f in run.data["flagged"]}
-    assert set(got) == set(case.flagged), (
-        f"{case.shape}\nflagged rows missing: {sorted(set(case.flagged) - set(got))}\n"
-        f"flagged rows not expected: {sorted(set(got) - set(case.flagged))}\n"
-        + "\n".join(
-            f"  {k}: {got[k]['department']} / {got[k]['project']} / {got[k]['item']} "
-            f"{got[k]['unspent_rate']}"
-            for k in sorted(set(got) - set(case.flagged))
-        )
-    )
-    bad = []
-    for key, flag in case.flagged.items():
-        g = got[key]
-        for attr, want in (
-            ("department", flag.department),
-            ("project", flag.project),
-            ("item", flag.item),
-        ):
-            if want is not None and g[attr] != want:
-                bad.append(f"{key} {attr}: expected {want!r}, got {g[attr]!r}")
-        if flag.rate is not None and Decimal(str(g["unspent_rate"])) != flag.rate:
-            bad.append(f"{key} unspent_rate: expected {flag.rate}, got {g['unspent_rate']}")
-    assert not bad, "\n".join(bad)
+    check_flagged_lines(*checked(name))
 
 
 @pytest.mark.parametrize("name", names_with("units"))
 def test_units(name, checked):
-    case, run = checked(name)
-    got = {
-        k: (one_table(run.data, k)["unit"], one_table(run.data, k)["unit_from"])
-        for k in case.units
-        if tables_of(run.data, k)
-    }
-    assert {k: v[0] for k, v in got.items()} == case.units, f"units (unit, from): {got}"
+    check_units(*checked(name))
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_unread_listed(name, checked):
-    case, run = checked(name)
-    unread = run.data["reading"]["unread"]
-    if case.unread is None:
-        return
-    if case.unread:
-        assert unread, "a table that could not be read must be listed in reading.unread"
-    else:
-        assert not unread, f"nothing should be unread here, got {unread}"
+    check_unread_listed(*checked(name))
 
 
 @pytest.mark.parametrize("name", names_with("info_rules"))
 def test_info_findings(name, checked):
-    case, run = checked(name)
-    rules = {f["rule"] for f in run.data["findings"] if f["severity"] == "info"}
-    assert case.info_rules <= rules, f"참고 findings expected {case.info_rules}, got {rules}"
+    check_info_findings(*checked(name))
 
 
 @pytest.mark.parametrize("name", names_with("review"))
 def test_review(name, reviewed):
-    case, run, out = reviewed(name)
-    exp = case.review
-    assert out.exists(), f"review wrote nothing: {run.explain()}"
-    problems = []
-    if run.code != exp.exit_code:
-        problems.append(
-            f"review exit {run.code}, expected {exp.exit_code}; findings:\n"
-            + show((run.data or {}).get("findings", []))
-        )
-    if exp.unspent_groups is not None:
-        groups = [(h, len(rows)) for h, rows in unspent_groups(out)]
-        if groups != exp.unspent_groups:
-            problems.append(
-                f"검토_미집행 groups expected {exp.unspent_groups}\n                 got {groups}"
-            )
-    sentences = [nospace(s) for s in (run.data or {}).get("sentences", [])]
-    for must, must_not in exp.sentences:
-        want = [nospace(m) for m in must]
-        if not any(all(w in s for w in want) for s in sentences):
-            problems.append(f"no sentence contains all of {must}")
-        for s in sentences:
-            if want[0] in s and any(nospace(m) in s for m in must_not):
-                problems.append(f"a sentence with {must[0]!r} contains one of {must_not}: {s}")
-    if exp.unspent_caption:
-        captions = [t for t in sheet_texts(out, "검토_미집행") if t.strip().startswith("(단위")]
-        if exp.unspent_caption not in captions:
-            problems.append(f"검토_미집행 captions {captions}, expected {exp.unspent_caption!r}")
-    assert not problems, (
-        "\n".join(problems) + "\nsentences:\n" + "\n".join((run.data or {}).get("sentences", []))
-    )
+    check_review(*reviewed(name))
