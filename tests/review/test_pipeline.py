@@ -247,7 +247,9 @@ def test_cli_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
         "spent",
         "unspent_rate",
         "low_contract",
+        "submitted",  # the figures the line was submitted with (지출잔액, 불용률)
     }
+    assert payload["flagged"][1]["submitted"] == {"지출잔액": 15641, "불용률": 86.9}
     assert sum(line["low_contract"] for line in payload["flagged"]) == 49
     assert {"sheet", "cell", "rule", "severity", "message"} == set(payload["findings"][0])
     assert any("0.5% 감액된 수준" in s for s in payload["sentences"])

@@ -232,6 +232,32 @@ class LibreOffice:
         """Convert one file (see :meth:`convert_many`); return the output path."""
         return self.convert_many([src], fmt, outdir, filter=filter, timeout=timeout)[0]
 
+    # -- text as shown --------------------------------------------------------------------------
+    def shown_text(self, src: str | os.PathLike[str]) -> dict[str, list[list[str]]]:
+        """Every sheet's cells as LibreOffice *shows* them after recalculating (number
+        formats applied: "10,338", "△594", "47.3%"): sheet name → rows → texts.
+
+        One CSV per sheet (the filter's last token, -1, asks for all sheets; token 9 for
+        "save cell contents as shown"), UTF-8 (76), comma-separated, quoted.
+        """
+        import csv
+
+        src = Path(src).resolve()
+        with tempfile.TemporaryDirectory(prefix="xlbudget-shown-") as tmp:
+            staged = Path(tmp) / f"book{src.suffix}"
+            shutil.copyfile(src, staged)
+            out = Path(tmp) / "out"
+            out.mkdir()
+            spec = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+            self._run(["--convert-to", spec, "--outdir", str(out), str(staged)], self.timeout)
+            sheets: dict[str, list[list[str]]] = {}
+            for path in out.glob("book-*.csv"):
+                with path.open(encoding="utf-8", newline="") as fh:
+                    sheets[path.stem.removeprefix("book-")] = list(csv.reader(fh))
+        if not sheets:
+            raise LibreOfficeError(f"LibreOffice wrote no CSV for {src}")
+        return sheets
+
     # -- values after recalculation ----------------------------------------------------------
     def recalculated_many(
         self, srcs: Iterable[str | os.PathLike[str]]

@@ -61,7 +61,7 @@ def build_plan(
         raise not_found(TABLES["집행현황"])
     if execution is None and "mark" in steps:
         findings.append(_skipped("mark", "미집행 표시(조건부 서식)"))
-    plan = Plan(reading=reading.summary)
+    plan = Plan(reading=reading.summary, digits=settings.digits)
     if "check" in steps or "fill" in steps:
         findings += run_checks(tables, settings)
     plan.findings = findings

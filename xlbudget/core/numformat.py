@@ -73,3 +73,50 @@ def is_percent_format(code: str | None) -> bool:
     if not code:
         return False
     return "%" in re.sub(r'"[^"]*"|\\.', "", code)
+
+
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def as_shown(value: Any, code: str | None) -> str:
+    """The text a cell shows for ``value`` under one of the number formats xlbudget writes
+    (:func:`amount_format`, :func:`rate_format`, "0.0%"-style percents), as Excel shows it:
+    "10,338", "△594", "47.3", "△0.5%"; a blank for None or "".  Text is itself; a number
+    under another format (or none) shows as Excel's General does."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    number = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    sections = code.split(";") if code and code != "General" else []
+    if not sections or not re.search(r"[0#]", sections[0]):
+        return _general(number)
+    # The section is chosen by the value's sign before rounding, as Excel does: −0.04 under
+    # a one-decimal rate format shows "△0.0" in the cell (unlike :func:`tri`'s text).
+    negative = number < 0
+    section = sections[1] if negative and len(sections) > 1 else sections[0]
+    if number == 0 and len(sections) > 2:
+        section = sections[2]
+    body = _QUOTED.sub("", section)
+    digits = len(body.split(".", 1)[1].rstrip("%")) if "." in body else 0
+    if "%" in body:
+        number *= 100
+    q = round_half_up(number, digits)
+    text = f"{abs(q):,.{digits}f}" if "," in body else f"{abs(q):.{digits}f}"
+    if "%" in body:
+        text += "%"
+    literal = _QUOTED.findall(section)
+    prefix = literal[0] if literal and section.startswith('"') else ""
+    suffix = literal[-1] if literal and section.endswith('"') else ""
+    sign = "-" if negative and len(sections) == 1 else ""
+    return sign + prefix + text + suffix
+
+
+def _general(number: Decimal) -> str:
+    """Excel's General format: an integer as is, else up to 10 significant digits."""
+    if number == number.to_integral_value():
+        return f"{number:.0f}"
+    text = f"{float(number):.10g}"
+    return text

@@ -15,7 +15,7 @@ from typing import Any
 from .model import Finding
 from .refs import range_a1
 from .schema import TEMPLATE_PREFIX, XLWINGS_CONF_SHEET
-from .settings import SETTING
+from .settings import DEFAULT_DIGITS, SETTING
 
 
 @dataclass(slots=True)
@@ -33,6 +33,10 @@ class CellWrite:
     wrap: bool = False
     border: bool = False
     font_size: float | None = None
+    #: What a formula cell shows, as Python computes it (a number, "" for a blank, None if
+    #: not known: a template author's own formula); a document renders it, the tests hold
+    #: it to LibreOffice's recalculation.  Unused for a cell that is not a formula.
+    shows: Any = None
 
     @property
     def style_key(self) -> tuple[Any, ...]:
@@ -125,6 +129,8 @@ class Plan:
     sentences: list[str] = field(default_factory=list)
     #: What was read of the workbook (a ``ReadingSummary``): printed, returned and shown.
     reading: Any = None
+    #: 설정's 증감율소수: the decimals the rules round rates to (a document computes with it).
+    digits: int = DEFAULT_DIGITS
 
 
 @dataclass

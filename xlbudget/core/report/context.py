@@ -31,6 +31,9 @@ class RowRef:
     sheet: str
     row: int  # 0-based sheet row
     cols: dict[str, int]  # canonical column → 0-based sheet column (shared by the table)
+    #: The figures submitted in that row, where the record itself holds other (computed)
+    #: ones; None: the record's own values are the submitted ones.
+    values: dict[str, Any] | None = None
 
     def cell(self, column: str) -> str | None:
         col = self.cols.get(column)
@@ -100,7 +103,12 @@ def unspent_rows(flagged: list[dict[str, Any]], table: Table | None = None) -> l
                 "지출액": line["spent"],
                 "불용률": line["unspent_rate"],
                 "계약저조": line.get("low_contract"),
-                "_ref": RowRef(line["sheet"], line["row"] - 1, cols.get(line["sheet"], {})),
+                "_ref": RowRef(
+                    line["sheet"],
+                    line["row"] - 1,
+                    cols.get(line["sheet"], {}),
+                    line.get("submitted", {}),
+                ),
             }
         )
         project = line["project"]

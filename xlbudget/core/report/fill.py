@@ -28,6 +28,7 @@ from .language import (
     MAX_TEXT,
     Formula,
     IterationBudget,
+    Known,
     TemplateEnvironment,
     TemplateLimit,
     TemplateRefused,
@@ -61,10 +62,22 @@ def submitted(row: Any, column: str, fallback: Any) -> Formula | None:
         return None  # a department's heading row of a table has no figures
     text = fallback.text if isinstance(fallback, Formula) else str(fallback)
     text = text.removeprefix("=")
-    ref = row.get("_ref").cell(column) if isinstance(row, dict) and row.get("_ref") else None
-    if ref is None:
+    where = row.get("_ref") if isinstance(row, dict) else None
+    ref = where.cell(column) if where else None
+    # What the formula shows: the submitted number, else what the fallback shows.
+    given = row if where is None or where.values is None else where.values
+    value = given.get(column) if ref is not None else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        shown = Known("", value)
+    elif isinstance(fallback, Known):
+        shown = fallback
+    else:
+        shown = None
+    if ref is not None:
+        text = f"IF(ISNUMBER({ref}),{ref},{text})"
+    if shown is None:
         return Formula("=" + text)
-    return Formula(f"=IF(ISNUMBER({ref}),{ref},{text})")
+    return Known("=" + text, shown.value, shown.rule, shown.columns)
 
 
 class Renderer:
@@ -101,7 +114,7 @@ class Renderer:
             )
 
         def rule(name: str, **columns: str) -> Formula:
-            return Formula("=" + display_formula(name, s.digits, columns))
+            return rule_formula(name, s.digits, columns)
 
         def chart(title: str, categories: str, values: list[str], skip_first: bool = False) -> None:
             block = state.get("block")
@@ -174,7 +187,7 @@ class Renderer:
         """The formula of ``rule(name, …)`` written literally (None: let Jinja say why not)."""
         try:
             columns = dict(_KWARG.findall(kwargs))
-            return Formula("=" + display_formula(name, self.settings.digits, columns))
+            return rule_formula(name, self.settings.digits, columns)
         except ValueError:
             return None
 
@@ -267,11 +280,14 @@ class Renderer:
 
     def _typed(self, cell: TemplateCell, out_row: int, result: Any, bold: bool) -> CellWrite | None:
         kind = type(result)
-        if kind is Formula:
+        if kind is Formula or kind is Known:
             text = result.text.replace("{row}", str(out_row + 1))
             if not text.startswith("="):
                 text = "=" + text
-            return CellWrite(out_row, cell.col, text, True, *self._style(cell, bold))
+            write = CellWrite(out_row, cell.col, text, True, *self._style(cell, bold))
+            if kind is Known:  # resolved with its row when a document needs it (.values)
+                write.shows = result
+            return write
         if result is None or (kind is float and not math.isfinite(result)):
             if cell.style.border:  # an empty cell of a table keeps its borders
                 return CellWrite(out_row, cell.col, None, False, *self._style(cell, bold))
@@ -391,6 +407,12 @@ class Renderer:
                 )
                 if lines > 1:
                     plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 15.0 * lines)
+
+
+def rule_formula(name: str, digits: int, columns: dict[str, str]) -> Known:
+    """``rule(name, …)``: its Excel text, and the rule to compute what it shows."""
+    text = "=" + display_formula(name, digits, columns)
+    return Known(text, None, name, tuple(columns.items()))
 
 
 def _merge_same(plan: SheetPlan, columns: dict[int, list[CellWrite]]) -> None:

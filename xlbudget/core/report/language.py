@@ -144,6 +144,18 @@ class Formula:
     text: str
 
 
+@dataclass(frozen=True)
+class Known(Formula):
+    """A formula whose result Python knows, so a document can show it without a spreadsheet:
+    ``value`` itself (a submitted figure), or else the display rule ``rule`` over the cells of
+    its own row (``columns``: the rule's input name → column letter).  Only ``rule()`` and
+    ``submitted()`` make one; a template author's ``formula()`` stays a plain Formula."""
+
+    value: Any = None
+    rule: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+
+
 class IterationBudget:
     """Items a fill may still iterate over inside template expressions."""
 

@@ -124,6 +124,17 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
     rows = (frame["_row"].to_numpy()[hit] + 1).tolist()
     sheets = [table.blocks[int(b)].region.sheet for b in frame["_block"].to_numpy()[hit]]
     lows = low[hit].tolist() if low is not None else [None] * len(hit)
+    # The figures the line was submitted with, where its table has them: a review cell shows
+    # the submitted figure (``submitted()``), the rule only where none was given.
+    given = [c for c in ("지출잔액", "불용률") if c in frame]
+    submitted = (
+        [
+            dict(zip(given, values, strict=True))
+            for values in zip(*(frame[c].to_numpy()[hit].tolist() for c in given), strict=True)
+        ]
+        if given
+        else [{} for _ in rows]
+    )
     return [
         {
             "sheet": sheet,
@@ -136,8 +147,9 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
             "spent": _num(s),
             "unspent_rate": _num(r),
             "low_contract": lo,
+            "submitted": {k: _num(v) for k, v in given_values.items()},
         }
-        for sheet, row, dept, project, item, b, o, s, r, lo in zip(
+        for sheet, row, dept, project, item, b, o, s, r, lo, given_values in zip(
             sheets,
             rows,
             column("담당관"),
@@ -148,6 +160,7 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
             spent[hit].tolist(),
             rate[hit].tolist(),
             lows,
+            submitted,
             strict=True,
         )
     ]
