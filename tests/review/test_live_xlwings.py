@@ -425,3 +425,36 @@ def test_progress_is_shown_in_percent(source: Path, monkeypatch: pytest.MonkeyPa
         "(2/3, 30%)",
         "(3/3, 70%)",
     ]
+
+
+# ------------------------------------------------------------------ 검토보고서 내보내기
+
+
+def test_export_button_writes_the_same_document_as_the_command_line(
+    source: Path, tmp_path: Path
+) -> None:
+    """The ribbon's 검토보고서 내보내기 reads the open book (through xlwings) and writes the
+    same report as ``xlbudget export`` of the file; the book itself gets no change at all."""
+    from tests.support import hwpx_reader
+    from xlbudget.app.export import export_file
+
+    if not hwpx_reader.available():
+        pytest.skip("rhwp cannot run here")
+    book = remote_book.book(source)
+    out = live.export(book, tmp_path / "live.hwpx")
+    assert out == tmp_path / "live.hwpx"
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]  # nothing but the message
+    assert str(out) in alerts(book)[0]
+    by_file = export_file(source, tmp_path / "file.hwpx").output
+    live_doc, file_doc = hwpx_reader.read(out), hwpx_reader.read(by_file)
+    assert live_doc.paragraphs == file_doc.paragraphs
+    assert [[c.text for c in t] for t in live_doc.tables] == [
+        [c.text for c in t] for t in file_doc.tables
+    ]
+
+
+def test_export_of_an_unsaved_book_asks_to_save_it_first(source: Path) -> None:
+    book = remote_book.book(source)
+    assert not Path(book.fullname or "").is_absolute()  # the remote engine has no file
+    assert live.export(book) is None
+    assert "먼저 파일로 저장" in alerts(book)[0]

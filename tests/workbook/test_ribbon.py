@@ -41,6 +41,7 @@ def test_ribbon_tab_and_buttons(buttons: list[Any], built_path: Path) -> None:
         "xbFill": "검토서 작성",
         "xbMark": "미집행 표시",
         "xbCheck": "표 점검",
+        "xbExport": "검토보고서 내보내기",
         "xbHelp": "도움말",
     }
     assert all(b.get("imageMso") for b in buttons)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Collection
+from pathlib import Path
 from typing import Any
 
 from ..adapters.live import LiveBook
@@ -92,3 +93,36 @@ def mark(book: Any) -> Plan | None:
 def check(book: Any) -> Plan | None:
     """표 점검: the findings, written to 검토_점검 only (집행현황 is not required)."""
     return _run(book, ("check", "fill"), sheets={CHECK_SHEET})
+
+
+def export(book: Any, out: Path | None = None, cancelled: Any = escape_pressed) -> Path | None:
+    """검토보고서 내보내기: the review as <workbook>.검토보고서.hwpx beside the saved workbook
+    (or ``out``); the workbook itself is not changed."""
+    from .export import default_output, export_hwpx
+
+    if out is None:
+        saved = Path(book.fullname or "")
+        if not saved.is_absolute() or not saved.parent.is_dir():
+            alert(book, "통합 문서를 먼저 파일로 저장하십시오. 검토보고서는 그 옆에 저장됩니다.")
+            return None
+        out = default_output(saved, "hwpx")
+    try:
+        export_hwpx(
+            LiveBook(book),
+            out,
+            lambda text: _status(book, f"{TITLE}: {text} (Esc: 취소)"),
+            cancelled,
+        )
+    except Cancelled:
+        alert(book, "취소했습니다. 아무 파일도 쓰지 않았습니다.")
+        return None
+    except XbError as exc:
+        alert(book, f"검토보고서를 만들지 못했습니다.\n\n{exc}")
+        return None
+    except Exception as exc:
+        alert(book, f"처리 중 오류가 발생했습니다: {type(exc).__name__}: {exc}")
+        return None
+    finally:
+        _status(book, None)
+    alert(book, f"검토보고서를 저장했습니다:\n{out}")
+    return out

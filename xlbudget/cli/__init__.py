@@ -1,10 +1,10 @@
 """The ``xlbudget`` command line: the same pipelines as the ribbon, with no Excel needed.
 
 Every sub-command is an ``argparse`` sub-parser added here explicitly, from the module that
-runs it (``review``, ``imports``, ``build``, ``figures``); nothing registers itself by being
-imported.  Exit codes: 0 done, 1 the check found errors (or an import found suspect rows),
-2 bad input or usage.  Errors are printed as one clear message (sheet, cell, what was
-expected), never as a traceback.
+runs it (``review``, ``export``, ``imports``, ``build``, ``figures``); nothing registers
+itself by being imported.  Exit codes: 0 done, 1 the check found errors (or an import found
+suspect rows), 2 bad input or usage.  Errors are printed as one clear message (sheet, cell,
+what was expected), never as a traceback.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import build, figures, imports, review
+from . import build, export, figures, imports, review
 from .common import EXIT_BAD_INPUT
 
 #: Sub-command modules in the order ``--help`` lists them; each has ``add_commands(subs)``.
-MODULES = (review, imports, build, figures)
+MODULES = (review, export, imports, build, figures)
 
 
 def build_parser() -> argparse.ArgumentParser:
