@@ -190,7 +190,7 @@ def _table(doc: Any, styles: _Styles, block: Table, width: int, size: float) -> 
     for cell in block.cells:
         target = grid[cell.row][cell.col]
         if cell.text:
-            target.set_text(cell.text, split_paragraphs=True, preserve_format=False)
+            target.set_text(cell.text, split_paragraphs="\n" in cell.text, preserve_format=False)
         run = styles.run(TABLE_FONT, size, cell.bold)
         para = styles.para(cell.align or ("center" if cell.row < block.header_rows else "left"))
         for paragraph in target.paragraphs:
