@@ -6,7 +6,8 @@ python-hwpx saving it (serialization and its open-safety validation, which alway
 baseline, measured in the same run on the same file: ``xlbudget review`` writing the
 reviewed workbook (the .xlsm an officer gets from 검토서 작성).
 
-    python benchmarks/bench_export.py [--lines 2000] [--repeat 3] [--out benchmarks/results/export.txt]
+    python benchmarks/bench_export.py [--lines 2000] [--repeat 3]
+        [--out benchmarks/results/export.txt]
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def stages(src: Path, repeat: int, tmp: Path) -> dict[str, tuple[float, float]]:
     out: dict[str, tuple[float, float]] = {}
     w, c, _ = timed(lambda: review_file(src, tmp / "reviewed.xlsm"), repeat)
     out["baseline: xlbudget review (writes the .xlsm)"] = (w, c)
-    w, c, (plan, doc) = timed(lambda: review_document(XlsxFile(src, None)), repeat)
+    w, c, (_plan, doc) = timed(lambda: review_document(XlsxFile(src, None)), repeat)
     out["review plan + document model"] = (w, c)
     # python-hwpx's own two parts: building the document, and saving it.
     saved: dict[str, tuple[float, float]] = {}

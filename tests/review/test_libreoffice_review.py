@@ -26,10 +26,10 @@ import pytest
 
 from tests.conftest import BUNDLED_WORKBOOK, REVIEW_SHEETS
 from tests.support.libreoffice import LibreOffice, pdf_text, pdf_to_png
+from tests.support.shown import compare_shown
 from xlbudget.app.review import review_file
 from xlbudget.core import seed
 from xlbudget.core.rates import exec_rate, rate, unspent_rate
-from xlbudget.core.report.values import resolve
 
 pytestmark = pytest.mark.libreoffice
 
@@ -419,37 +419,12 @@ def test_png_of_overview_and_unspent_pages(pdf: Path, pages: list[str], tmp_path
 # ------------------------------------------------------------- what a document shows (export)
 
 
-def _compare_shown(path: Path, lo_values: dict[str, list[list[Any]]]) -> int:
-    """Every formula cell's ``shows`` (what the HWPX export prints) against LibreOffice's
-    recalculation of the same cell; returns how many were compared."""
-    plan = review_file(path, write=False).plan
-    compared = 0
-    for sheet in plan.sheets:
-        resolve(sheet.cells, plan.digits)
-        grid = lo_values[sheet.name]
-        for w in sheet.cells:
-            if not w.formula:
-                continue
-            lo = grid[w.row][w.col] if w.row < len(grid) and w.col < len(grid[w.row]) else None
-            where = f"{sheet.name}!{w.value} at row {w.row + 1} col {w.col + 1}"
-            assert w.shows is not None, f"xlbudget cannot say what {where} shows"
-            if w.shows == "":
-                assert lo in BLANK, f"{where}: xlbudget blank, LibreOffice {lo!r}"
-            else:
-                assert isinstance(lo, (int, float)), f"{where}: xlbudget {w.shows}, LO {lo!r}"
-                assert abs(Decimal(repr(lo)) - Decimal(w.shows)) <= Decimal("1e-9") * max(
-                    1, abs(Decimal(repr(lo)))
-                ), f"{where}: xlbudget {w.shows}, LibreOffice {lo!r}"
-            compared += 1
-    return compared
-
-
 def test_what_the_document_shows_is_what_libreoffice_computes(values, reviewed: Path) -> None:
     """The HWPX export prints formula cells from Python's evaluation of the same rule; it
     must be the value the spreadsheet computes, cell by cell, blanks included."""
-    assert _compare_shown(reviewed, values) > 200
+    assert compare_shown(review_file(reviewed, write=False).plan, values) > 200
 
 
 def test_what_the_document_shows_on_the_edge_workbook(edge_values, edge: Path) -> None:
     """An emptied 지출액 (blank 지출잔액/불용률) and a formula-looking name change nothing."""
-    assert _compare_shown(edge, edge_values) > 200
+    assert compare_shown(review_file(edge, write=False).plan, edge_values) > 200

@@ -58,6 +58,9 @@ class Block:
     totals: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     percent: list[str] = field(default_factory=list)  # rate columns read from fractions
+    #: Figures typed as text ("△594", "1,234"), by column: the 0-based sheet rows.  Excel
+    #: does not compute with them (ISNUMBER is FALSE), so a formula cannot take them over.
+    text_numbers: dict[str, frozenset[int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     #: Columns in the header that hold no number at all, so are read as absent.
     dropped: set[str] = field(default_factory=set)
@@ -418,6 +421,12 @@ def _numbers(
         if column not in frame:
             continue
         values, bad = parse_column(frame[column])
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            typed = frame[column].map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+            typed = typed & ~bad & ~np.isnan(values)
+            if typed.any():
+                rows = frame["_row"].to_numpy()[typed]
+                block.text_numbers[column] = frozenset(int(r) for r in rows)
         col = region.cols.get(column)
         for i in np.flatnonzero(bad):
             findings.append(

@@ -34,6 +34,17 @@ class RowRef:
     #: The figures submitted in that row, where the record itself holds other (computed)
     #: ones; None: the record's own values are the submitted ones.
     values: dict[str, Any] | None = None
+    #: Rate columns whose cells hold fractions shown with a percent format (0.836 shown
+    #: "83.6%"): read ×100 by the reader, so a formula taking the cell must do the same.
+    percent: frozenset[str] = frozenset()
+    #: Columns whose cell in this row holds a figure typed as text ("△594"): Excel cannot
+    #: compute with it, so the review shows it as the number read, not through a formula.
+    text: frozenset[str] = frozenset()
+
+    def figure(self, column: str) -> str | None:
+        """The cell as a figure in the review's terms (``…*100`` for a fraction rate)."""
+        ref = self.cell(column)
+        return f"{ref}*100" if ref is not None and column in self.percent else ref
 
     def cell(self, column: str) -> str | None:
         col = self.cols.get(column)
@@ -49,13 +60,24 @@ def records(table: Table | None) -> list[dict[str, Any]]:
     frame = table.frame.drop(columns=["_row", "_block", "_kind", "_parent"], errors="ignore")
     frame = frame.astype(object).where(frame.notna(), None)
     rows = frame.to_dict("records")
-    refs = [(b.region.sheet, b.cols) for b in table.blocks]
+    refs = [(b.region.sheet, b.cols, frozenset(b.percent)) for b in table.blocks]
     for row, sheet_row, block in zip(
         rows, table.frame["_row"].tolist(), table.frame["_block"].tolist(), strict=True
     ):
-        sheet, cols = refs[int(block)]
-        row["_ref"] = RowRef(sheet, sheet_row, cols)
+        sheet, cols, percent = refs[int(block)]
+        text = typed_as_text(table.blocks[int(block)], sheet_row)
+        row["_ref"] = RowRef(sheet, sheet_row, cols, None, percent, text)
     return rows
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def typed_as_text(block: Any, sheet_row: int) -> frozenset[str]:
+    """The columns of ``sheet_row`` whose figure was typed as text."""
+    if not block.text_numbers:
+        return _NONE
+    return frozenset(c for c, rows in block.text_numbers.items() if sheet_row in rows)
 
 
 def units(tables: dict[str, Table]) -> dict[str, str]:
@@ -73,6 +95,12 @@ def unspent_rows(flagged: list[dict[str, Any]], table: Table | None = None) -> l
     grouped by project.  Departments and projects keep the order they first appear in, so
     an export listed by 분야 in source order still shows each department once."""
     cols = {} if table is None else {b.region.sheet: b.cols for b in reversed(table.blocks)}
+    percent = (
+        {}
+        if table is None
+        else {b.region.sheet: frozenset(b.percent) for b in reversed(table.blocks)}
+    )
+    blocks = {} if table is None else {b.region.sheet: b for b in reversed(table.blocks)}
     order: dict[Any, int] = {}
     projects: dict[tuple[Any, Any], int] = {}
     for line in flagged:
@@ -108,6 +136,10 @@ def unspent_rows(flagged: list[dict[str, Any]], table: Table | None = None) -> l
                     line["row"] - 1,
                     cols.get(line["sheet"], {}),
                     line.get("submitted", {}),
+                    percent.get(line["sheet"], frozenset()),
+                    typed_as_text(blocks[line["sheet"]], line["row"] - 1)
+                    if line["sheet"] in blocks
+                    else _NONE,
                 ),
             }
         )

@@ -51,12 +51,13 @@ _EXPR = re.compile(r"^\{\{(?P<expr>(?:(?!\}\}).)*)\}\}$", re.S)
 ERROR_VALUE = "#양식오류"
 
 
-def submitted(row: Any, column: str, fallback: Any) -> Formula | None:
+def submitted(row: Any, column: str, fallback: Any) -> Formula | float | None:
     """The submitted figure of ``row``'s input cell if it is a number, else ``fallback``.
 
     Review tables show what was submitted (the report reproduces the submitted tables, and
     the check lists what does not add up); only a figure that is missing is computed.  Both
-    are formulas, so the review follows the input sheet when a number changes in Excel.
+    are formulas, so the review follows the input sheet when a number changes in Excel.  A
+    figure typed as text ("△594") is no number to Excel: it is shown as the number read.
     """
     if isinstance(row, dict) and row.get("group"):
         return None  # a department's heading row of a table has no figures
@@ -67,14 +68,20 @@ def submitted(row: Any, column: str, fallback: Any) -> Formula | None:
     # What the formula shows: the submitted number, else what the fallback shows.
     given = row if where is None or where.values is None else where.values
     value = given.get(column) if ref is not None else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and math.isfinite(value) and column in where.text:
+        # Typed as text ("△594"): Excel's ISNUMBER says no and the formula would show the
+        # recomputed figure, not the one submitted; the review shows the submitted number.
+        return value
+    if number and math.isfinite(value):
         shown = Known("", value)
     elif isinstance(fallback, Known):
         shown = fallback
     else:
         shown = None
     if ref is not None:
-        text = f"IF(ISNUMBER({ref}),{ref},{text})"
+        # A rate typed as a fraction with a percent format is a figure ×100 (as read).
+        text = f"IF(ISNUMBER({ref}),{where.figure(column)},{text})"
     if shown is None:
         return Formula("=" + text)
     return Known("=" + text, shown.value, shown.rule, shown.columns)
