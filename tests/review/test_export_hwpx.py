@@ -279,32 +279,74 @@ def test_a_workbook_without_review_data_is_refused_and_nothing_written(tmp_path:
     ) == {"empty.xlsx", "out.hwpx"}
 
 
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xlbudget", "export", *args], capture_output=True, text=True
+    )
+
+
 def test_command_line(tmp_path: Path) -> None:
+    """Exit 1 as ``review`` does when the check found errors (the seed has two), and says
+    so; the charts it leaves out are named; the document is where it says."""
     src = tmp_path / "book.xlsm"
     src.write_bytes(BUNDLED_WORKBOOK.read_bytes())
-    proc = subprocess.run(
-        [sys.executable, "-m", "xlbudget", "export", str(src), "-q"],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = _cli(str(src), "-q")
+    assert proc.returncode == 1, proc.stderr
     out = tmp_path / "book.검토보고서.hwpx"
     assert f"저장: {out}" in proc.stdout
+    assert "오류 2건" in proc.stdout
+    assert "차트 2개는 문서에 넣지 않았습니다" in proc.stdout
+    assert "개요, 사업별, 의견, 미집행, 붙임, 점검" in proc.stdout
     assert hwpx_reader.read(out).tables
-    bad = subprocess.run(
-        [sys.executable, "-m", "xlbudget", "export", str(tmp_path / "none.xlsx")],
-        capture_output=True,
-        text=True,
-    )
+    bad = _cli(str(tmp_path / "none.xlsx"))
     assert bad.returncode == 2 and "통합 문서 파일이 없습니다" in bad.stderr
     assert "Traceback" not in bad.stderr
 
 
-def test_exporting_twice_gives_the_same_text(exported: Path, tmp_path: Path) -> None:
+def test_an_earlier_export_is_backed_up_not_lost(tmp_path: Path) -> None:
+    """The officer may have written the 검토의견 into the last export in Hangul."""
+    src = tmp_path / "book.xlsm"
+    src.write_bytes(BUNDLED_WORKBOOK.read_bytes())
+    out = tmp_path / "report.hwpx"
+    out.write_bytes(b"written in Hangul")
+    result = export_file(src, out)
+    assert result.backup is not None and result.backup.read_bytes() == b"written in Hangul"
+    assert result.backup.name.startswith("report.backup-") and result.backup.suffix == ".hwpx"
+    assert out.read_bytes() != b"written in Hangul"
+
+
+def test_the_output_name_and_the_format_agree(tmp_path: Path) -> None:
+    src = tmp_path / "book.xlsm"
+    src.write_bytes(BUNDLED_WORKBOOK.read_bytes())
+    with pytest.raises(InputError, match=r"\.hwpx인데 --pdf"):
+        export_file(src, tmp_path / "r.hwpx", "pdf")
+    with pytest.raises(InputError, match="폴더가 없습니다"):
+        export_file(src, tmp_path / "missing" / "r.hwpx")
+    (tmp_path / "dir.hwpx").mkdir()
+    with pytest.raises(InputError, match="폴더가 있습니다"):
+        export_file(src, tmp_path / "dir.hwpx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsm", "dir.hwpx"]
+
+
+def test_exporting_twice_gives_the_same_file(exported: Path, tmp_path: Path) -> None:
     src = tmp_path / "budget_review.xlsm"
     src.write_bytes(BUNDLED_WORKBOOK.read_bytes())
     again = export_file(src, tmp_path / "again.hwpx").output
-    assert hwpx_reader.read(again).paragraphs == hwpx_reader.read(exported).paragraphs
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_a_long_table_flows_over_pages_with_all_its_rows(exported: Path, read_back) -> None:
+    """A table taller than a page may not be laid out as a character (Hangul cuts such a
+    table at the paper's edge): it flows, and every row of it is in the document."""
+    section = _section_xml(exported)
+    tables = section.findall(".//{*}tbl")
+    body = (297 - 20 - 15 - 30) * 7200 / 25.4
+    tall = [t for t in tables if int(t.find("{*}sz").get("height")) > body]
+    assert tall, "the seed has tables longer than a page (사업별·통계목별, 미집행)"
+    for table in tall:
+        assert table.find("{*}pos").get("treatAsChar") == "0"
+    items = next(t for t in read_back.tables if any(c.text == "서울사이버안전센터 운영" for c in t))
+    assert any(c.text == "자산취득비" for c in items)  # the last rows are there
 
 
 # ----------------------------------------------------------------------------------- PDF

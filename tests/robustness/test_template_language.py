@@ -194,3 +194,24 @@ def test_any_template_renders_or_becomes_a_finding(text: str) -> None:
             assert len(value) <= 32_767
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             assert abs(value) < 1e300
+
+
+def test_remembered_expressions_are_those_of_row_attributes_only() -> None:
+    """The renderer remembers an expression's result by the row attributes it reads only
+    when nothing else can change it (the row passed whole, other variables, a dict method
+    named like an attribute, a stateful function: never remembered)."""
+    from xlbudget.core.report.fill import _PURE
+    from xlbudget.core.report.language import IterationBudget, TemplateEnvironment
+
+    env = TemplateEnvironment(IterationBudget())
+    shape = env.row_attributes
+    assert shape("{{ '' if r.group or r.계약저조 is none else 'x' }}", _PURE) == (
+        "r",
+        ("group", "계약저조"),
+    )
+    assert shape("{{ won(r['예산현액']) }}", _PURE) == ("r", ("예산현액",))
+    assert shape("{{ submitted(r, '증감', 'x') }}", _PURE) is None  # the row itself
+    assert shape("{{ r.items }}", _PURE) is None  # a dict method, not a column
+    assert shape("{{ r.a + 기준 }}", _PURE) is None  # another variable
+    assert shape("{{ chart('t', 'C', ['G']) or r.a }}", _PURE) is None  # stateful
+    assert shape("{{ r[k] }}", _PURE) is None  # a computed key

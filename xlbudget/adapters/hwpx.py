@@ -17,8 +17,12 @@ a new page.  A table wider than the page in the sheet's column widths gets a sma
 from __future__ import annotations
 
 import io
+import itertools
 import math
+import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..core.report.document import Document, Paragraph, Table
@@ -66,11 +70,34 @@ class _Styles:
         return self._paras[key]
 
 
+@contextmanager
+def _stable_ids() -> Iterator[None]:
+    """python-hwpx numbers tables, footers and paragraphs from ``uuid4``: random, so two
+    exports of the same review would differ in every id.  While a document is built, ids
+    are counted instead (through the seam python-hwpx keeps for exactly this), so the same
+    review gives the same file.  Without the seam (another python-hwpx) ids stay random."""
+    try:
+        from hwpx.oxml import _document_primitives as primitives
+    except ImportError:
+        yield
+        return
+    original = getattr(primitives, "uuid4", None)
+    if original is None:
+        yield
+        return
+    counter = itertools.count(1)
+    primitives.uuid4 = lambda: uuid.UUID(int=1_000_000_000 + next(counter))
+    try:
+        yield
+    finally:
+        primitives.uuid4 = original
+
+
 def hwpx_bytes(document: Document) -> bytes:
-    """The document as an .hwpx package."""
+    """The document as an .hwpx package (the same document gives the same bytes)."""
     from hwpx import HwpxDocument
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _stable_ids():
         warnings.simplefilter("ignore", DeprecationWarning)
         doc = HwpxDocument.new()
         doc.page.setup(
@@ -92,7 +119,7 @@ def hwpx_bytes(document: Document) -> bytes:
                 if isinstance(block, Paragraph):
                     _paragraph(doc, styles, block, first)
                 else:
-                    _table(doc, styles, block, width, _table_size(block, text_mm))
+                    _table(doc, styles, block, width, _table_size(block, text_mm), first)
                 first = False
         doc.page.set_page_number(
             format_type="DIGIT", position="BOTTOM_CENTER", prefix="- ", suffix=" -"
@@ -117,14 +144,18 @@ def _paragraph(doc: Any, styles: _Styles, block: Paragraph, first: bool) -> None
 
 #: A line of text, in millimetres per point of font size (1 pt = 0.3528 mm; 160% spacing).
 _LINE = 0.3528 * 1.6
-#: A cell's inner margins, top and bottom together, in millimetres.
-_CELL_PAD = 2.0
+#: A cell's inner margins (python-hwpx's default: 510 HWP units left and right, 141 top and
+#: bottom), in millimetres, across and down, with a little room for the borders.
+_CELL_PAD = 2 * 510 / _MM + 0.5
+_CELL_PAD_DOWN = 2 * 141 / _MM + 1.0
+#: The page's body height (A4 less the margins, header and footer), in HWP units.
+_BODY_HEIGHT = round((297.0 - 20.0 - 15.0 - 2 * 15.0) * _MM)
 
 
 def _lines(text: str, room_mm: float, size: float) -> int:
     """How many lines ``text`` takes in a cell ``room_mm`` wide (a Hangul syllable is about
     one em wide, a digit or Latin letter half of one)."""
-    usable = max(room_mm - 2.0, size * 0.3528)
+    usable = max(room_mm - _CELL_PAD, size * 0.3528)
     return sum(max(1, math.ceil(_text_mm(part, size) / usable)) for part in text.split("\n"))
 
 
@@ -135,22 +166,35 @@ def _text_mm(text: str, size: float) -> float:
 
 
 def _column_widths(block: Table, width_mm: float, size: float) -> list[float]:
-    """Column widths in millimetres: the sheet's proportions, but never so narrow that a
-    figure breaks over two lines ("△200,00/0"); the room a figure needs is taken from the
-    text columns, which wrap."""
+    """Column widths in millimetres: the sheet's proportions, widened where a figure would
+    break over two lines ("△200,00/0") or a word would not fit; the room is taken from the
+    columns that have more than they need, figures first served."""
     total = sum(max(w, 1.0) for w in block.widths)
     share = [max(w, 1.0) / total * width_mm for w in block.widths]
-    need = [0.0] * block.cols
+    figures = [0.0] * block.cols  # a figure or a short header: never broken
+    words = [0.0] * block.cols  # the longest word of a text column
     for cell in block.cells:
-        if cell.colspan == 1 and cell.numeric and cell.text:
-            need[cell.col] = max(need[cell.col], _text_mm(cell.text, size) + 4.5)
-    cols = [max(n, s) for n, s in zip(need, share, strict=True)]
-    excess = sum(cols) - width_mm
-    floor = [max(n, 4 * size * 0.3528) for n in need]  # a text column keeps two syllables
-    slack = [max(c - f, 0.0) for c, f in zip(cols, floor, strict=True)]
-    if excess > 0 and sum(slack) >= excess:
-        cols = [c - excess * sl / sum(slack) for c, sl in zip(cols, slack, strict=True)]
-    elif excess > 0:
+        if cell.colspan != 1 or not cell.text:
+            continue
+        if cell.numeric or (cell.row < block.header_rows and len(cell.text) <= 8):
+            figures[cell.col] = max(figures[cell.col], _text_mm(cell.text, size) + 4.5)
+        else:
+            word = max((_text_mm(w, size) for w in cell.text.split()), default=0.0)
+            words[cell.col] = max(words[cell.col], min(word + 4.5, width_mm * 0.3))
+    two_syllables = 2 * size * 0.3528 + 4.5
+    floors = [max(f, min(w, two_syllables)) for f, w in zip(figures, words, strict=True)]
+    cols = [max(f, w, s) for f, w, s in zip(figures, words, share, strict=True)]
+    for floor in (  # give back first down to each word, then down to the floors
+        [max(f, w) for f, w in zip(figures, words, strict=True)],
+        floors,
+    ):
+        excess = sum(cols) - width_mm
+        slack = [max(c - f, 0.0) for c, f in zip(cols, floor, strict=True)]
+        if excess <= 0:
+            break
+        take = min(1.0, excess / sum(slack)) if sum(slack) > 0 else 0.0
+        cols = [c - sl * take for c, sl in zip(cols, slack, strict=True)]
+    if sum(cols) > width_mm:  # even the floors do not fit: everything shrinks alike
         cols = [c * width_mm / sum(cols) for c in cols]
     return cols
 
@@ -163,25 +207,47 @@ def _table_size(block: Table, text_mm: float) -> float:
     return max(SMALLEST, round(TABLE_SIZE * text_mm / sheet_mm * 2) / 2)
 
 
-def _table(doc: Any, styles: _Styles, block: Table, width: int, size: float) -> None:
-    if block.page_break:
+def _row_heights(block: Table, col_mm: list[float], size: float) -> list[int]:
+    """Each row as tall as its longest text needs (HWP units): a reader that does not grow
+    a row to its text (rhwp for one) would otherwise print lines over the next row.  A cell
+    spanning rows shares its lines among them; what they lack goes to its last row."""
+    line_mm = size * _LINE
+    lines = [1] * block.rows
+    spanning = []
+    for cell in block.cells:
+        if not cell.text:
+            continue
+        room = sum(col_mm[cell.col : cell.col + cell.colspan])
+        need = _lines(cell.text, room, size)
+        if cell.rowspan == 1:
+            lines[cell.row] = max(lines[cell.row], need)
+        else:
+            spanning.append((cell, need))
+    heights_mm = [max(ROW_HEIGHT / _MM, n * line_mm + _CELL_PAD_DOWN) for n in lines]
+    for cell, need in spanning:
+        rows = range(cell.row, min(cell.row + cell.rowspan, block.rows))
+        short = need * line_mm + _CELL_PAD_DOWN - sum(heights_mm[r] for r in rows)
+        if short > 0:
+            heights_mm[rows[-1]] += short
+    return [round(h * _MM) for h in heights_mm]
+
+
+def _table(doc: Any, styles: _Styles, block: Table, width: int, size: float, first: bool) -> None:
+    if block.page_break and not first:
         doc.add_paragraph("", para_pr_id_ref=styles.para(None, True), inherit_style=False)
-    table = doc.add_table(block.rows, block.cols, width=width, height=block.rows * ROW_HEIGHT)
     col_mm = _column_widths(block, width / _MM, size)
+    heights = _row_heights(block, col_mm, size)
+    table = doc.add_table(block.rows, block.cols, width=width, height=sum(heights))
     table.set_column_widths(col_mm)
+    if sum(heights) > _BODY_HEIGHT:
+        # A table laid out as a character never breaks across pages (Hangul cuts it at the
+        # paper's edge): a tall one flows, and Hangul breaks it between rows.
+        table.set_treat_as_char(False)
     if block.header_rows:
         table.element.set("repeatHeader", "1")
     spans = []
     # The grid before any merge (python-hwpx's ``cell()`` re-maps the grid on every call).
     grid = [row.cells for row in table.rows]
-    # Rows as tall as their longest text needs (a reader that does not grow a row to its
-    # text, rhwp for one, would otherwise print lines over the next row).
-    lines = [1] * block.rows
-    for cell in block.cells:
-        if cell.rowspan == 1 and cell.text:
-            room = sum(col_mm[cell.col : cell.col + cell.colspan])
-            lines[cell.row] = max(lines[cell.row], _lines(cell.text, room, size))
-    heights = [max(ROW_HEIGHT, round((n * size * _LINE + _CELL_PAD) * _MM)) for n in lines]
     for r, row in enumerate(grid):
         for c in row:
             c.set_size(height=heights[r])

@@ -36,16 +36,18 @@ def _hangul(ch: str) -> bool:
 
 def check_names(tables: dict[str, Table], settings: Settings) -> list[Finding]:
     """Project names one syllable apart, each only in tables the other is not in."""
-    places: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)  # key → table → (text, cell)
+    # key → table → (text, table, row index, column): where a name is, spelt out only for
+    # the few names a finding quotes.
+    places: dict[str, dict[str, tuple[str, Table, int, str]]] = defaultdict(dict)
     for key, column in NAME_COLUMNS.items():
         table = tables.get(key)
         if table is None or column not in table.frame:
             continue
-        for i, name in enumerate(table.frame[column]):
+        for i, name in enumerate(table.frame[column].tolist()):
             text = str(name or "").strip()
             k = name_key(text)
             if len(k) >= MIN_LENGTH and key not in places[k]:
-                places[k][key] = (text, f"{table.block_of(i).region.sheet}!{table.cell(i, column)}")
+                places[k][key] = (text, table, i, column)
     # Names one substitution apart share a key with that position left out.
     buckets: dict[tuple[int, str], list[str]] = defaultdict(list)
     for k in places:
@@ -61,10 +63,8 @@ def check_names(tables: dict[str, Table], settings: Settings) -> list[Finding]:
                 if a >= b or pair in seen or set(places[a]) & set(places[b]):
                     continue
                 seen.add(pair)
-                (_, (text_a, cell_a)), (_, (text_b, cell_b)) = (
-                    next(iter(places[a].items())),
-                    next(iter(places[b].items())),
-                )
+                text_a, cell_a = _where(next(iter(places[a].values())))
+                text_b, cell_b = _where(next(iter(places[b].values())))
                 sheet, _, ref = cell_a.partition("!")
                 row, col = _cell(ref)
                 findings.append(
@@ -80,6 +80,11 @@ def check_names(tables: dict[str, Table], settings: Settings) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _where(place: tuple[str, Table, int, str]) -> tuple[str, str]:
+    text, table, i, column = place
+    return text, f"{table.block_of(i).region.sheet}!{table.cell(i, column)}"
 
 
 def repr_name(text: str) -> str:

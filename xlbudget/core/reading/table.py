@@ -109,11 +109,20 @@ class Table:
         return self.blocks[0].cols
 
     def block_of(self, index: int) -> Block:
-        return self.blocks[int(self.frame["_block"].iat[index])]
+        return self.blocks[int(self._positions()[0][index])]
 
     def row(self, index: int) -> int:
         """0-based sheet row of the frame's row ``index`` (positional)."""
-        return int(self.frame["_row"].iat[index])
+        return int(self._positions()[1][index])
+
+    def _positions(self) -> tuple[Any, Any]:
+        """The frame's block and row columns as arrays (indexing a pandas column once per
+        row is what a 100,000-line check would otherwise spend its time on)."""
+        cached = self.__dict__.get("_positions_cache")
+        if cached is None or cached[2] is not self.frame:
+            cached = (self.frame["_block"].to_numpy(), self.frame["_row"].to_numpy(), self.frame)
+            self.__dict__["_positions_cache"] = cached
+        return cached[0], cached[1]
 
     def column_of(self, index: int, column: str) -> int | None:
         return self.block_of(index).cols.get(column)

@@ -82,6 +82,8 @@ class Document:
     parts: tuple[Part, ...]
     #: Formula cells whose value xlbudget could not compute: shown empty, listed here.
     unknown: tuple[str, ...] = field(default_factory=tuple)
+    #: Charts of the sheets, which the document does not draw: "sheet: title", listed here.
+    charts: tuple[str, ...] = field(default_factory=tuple)
 
     def texts(self) -> list[str]:
         """Every paragraph and every table cell text, in reading order (tests, search)."""
@@ -107,8 +109,10 @@ def document(plan: Plan) -> Document:
     """The document of the plan's review sheets, in their order."""
     parts: list[Part] = []
     unknown: list[str] = []
+    charts: list[str] = []
     title = ""
     for sheet in plan.sheets:
+        charts += [f"{sheet.name}: {chart.title}" for chart in sheet.charts]
         resolve(sheet.cells, plan.digits)
         unknown += [
             f"{sheet.name}!{a1(w.row, w.col)}" for w in sheet.cells if w.formula and w.shows is None
@@ -116,7 +120,7 @@ def document(plan: Plan) -> Document:
         part = _part(sheet)
         parts.append(part)
         title = title or sheet.footer[0]
-    return Document(title, tuple(parts), tuple(unknown))
+    return Document(title, tuple(parts), tuple(unknown), tuple(charts))
 
 
 def _part(sheet: SheetPlan) -> Part:
@@ -206,7 +210,8 @@ def _table(
     counting_header = True
     for r in row_list:
         writes = {w.col: w for w in rows.get(r, [])}
-        is_header = bool(writes) and all(w.fill for w in writes.values() if w.border)
+        framed = [w for w in writes.values() if w.border]
+        is_header = bool(framed) and all(w.fill for w in framed)
         if counting_header and is_header:
             header_rows += 1
         else:

@@ -56,12 +56,19 @@ def submitted(row: Any, column: str, fallback: Any) -> Formula | float | None:
 
     Review tables show what was submitted (the report reproduces the submitted tables, and
     the check lists what does not add up); only a figure that is missing is computed.  Both
-    are formulas, so the review follows the input sheet when a number changes in Excel.  A
-    figure typed as text ("△594") is no number to Excel: it is shown as the number read.
+    are formulas, so the review follows the input sheet when a number changes in Excel —
+    except a figure typed as text ("△594"): no number to Excel, so a formula would show the
+    recomputed figure instead; it is written as the number read (until the next 검토서 작성).
+    A fallback that is no formula is text for the formula (None: a blank).
     """
     if isinstance(row, dict) and row.get("group"):
         return None  # a department's heading row of a table has no figures
-    text = fallback.text if isinstance(fallback, Formula) else str(fallback)
+    if isinstance(fallback, Formula):
+        text = fallback.text
+    elif fallback is None:
+        text = '""'
+    else:
+        text = str(fallback)
     text = text.removeprefix("=")
     where = row.get("_ref") if isinstance(row, dict) else None
     ref = where.cell(column) if where else None
@@ -187,6 +194,11 @@ class Renderer:
             fallback = literal if literal is not None else self._rule(m.group(4), m.group(5))
             if fallback is not None:
                 fn = lambda v: submitted(v.get(row_name), column, fallback)  # noqa: E731
+        if fn is slow:
+            source = "{{ " + text + " }}" if expression else text
+            shape = self.env.row_attributes(source, _PURE)
+            if shape is not None:
+                fn = _remembered(slow, *shape)
         self._cache[key] = fn
         return fn
 
@@ -414,6 +426,41 @@ class Renderer:
                 )
                 if lines > 1:
                     plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 15.0 * lines)
+
+
+#: Template functions whose result depends on their arguments alone (``chart`` places a
+#: chart, ``submitted``/``rule`` read the row's position, ``range`` charges the iteration
+#: budget on every call: not these).
+_PURE = frozenset({"won", "tri", "rate", "change_word", "abs"})
+_MEMO_LIMIT = 4096
+
+
+def _remembered(
+    slow: Callable[[dict[str, Any]], Any], name: str, attrs: tuple[str, ...]
+) -> Callable[[dict[str, Any]], Any]:
+    """``slow`` remembered by the row attributes it reads: a block of 100,000 rows whose
+    column says '계약 저조' / '지출 저조' / '' asks Jinja three times, not 100,000.  Rows
+    whose attributes cannot be a key (a list …) and errors are never remembered; after
+    ``_MEMO_LIMIT`` distinct keys nothing more is stored (a column of unique texts)."""
+    memo: dict[tuple[Any, ...], Any] = {}
+
+    def fn(v: dict[str, Any]) -> Any:
+        row = v.get(name)
+        if type(row) is not dict:
+            return slow(v)
+        key = tuple(row.get(a) for a in attrs)
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable attribute value
+            return slow(v)
+        result = slow(v)
+        if len(memo) < _MEMO_LIMIT:
+            memo[key] = result
+        return result
+
+    return fn
 
 
 def rule_formula(name: str, digits: int, columns: dict[str, str]) -> Known:

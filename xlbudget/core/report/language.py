@@ -273,14 +273,56 @@ class TemplateEnvironment(SandboxedEnvironment):
         except (TemplateError, RecursionError):
             return set()
 
+    def row_attributes(
+        self, source: str, pure: frozenset[str]
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """(name, attributes) when ``source`` reads one variable only through constant
+        attributes (``r.group``, ``r['계약저조']``) besides the functions in ``pure``: then
+        its result depends on those attribute values alone, and can be remembered by them.
+        None for anything else (or anything that does not parse)."""
+        try:
+            tree = self.parse(source)
+        except (TemplateError, RecursionError):
+            return None
+        names = set(meta.find_undeclared_variables(tree)) - pure
+        if len(names) != 1:
+            return None
+        (name,) = names
+        attrs: list[str] = []
+        accessed: set[int] = set()
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            if not isinstance(node.node, nodes.Name) or node.node.name != name:
+                continue
+            getattr_ = isinstance(node, nodes.Getattr)
+            attr = node.attr if getattr_ else getattr(node.arg, "value", None)
+            if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
+                return None
+            if not isinstance(attr, str) or hasattr(dict, attr):  # r.items is a dict method
+                return None
+            attrs.append(attr)
+            accessed.add(id(node.node))
+        uses = [n for n in tree.find_all(nodes.Name) if n.name == name]
+        if not uses or any(id(n) not in accessed for n in uses):
+            return None  # the row itself is used (passed to a function, compared …)
+        return name, tuple(dict.fromkeys(attrs))
+
     def compiled(self, text: str, expression: bool) -> Callable[[dict[str, Any]], Any]:
         """A checked, compiled template: an expression (typed result) or a text template."""
-        self.check("{{ " + text + " }}" if expression else text)
+        source = "{{ " + text + " }}" if expression else text
+        self.check(source)
+        # Only the variables the template reads are handed over: Jinja copies what it is
+        # given into a new context on every call, and the review's context holds every
+        # table (a 100,000-row block would copy it 100,000 times).
+        names = tuple(self.names(source))
+
+        def only(variables: dict[str, Any]) -> dict[str, Any]:
+            return {k: variables[k] for k in names if k in variables}
+
         if expression:
             compiled = self.compile_expression(text, undefined_to_none=True)
-            return lambda variables: compiled(**variables)
+            return lambda variables: compiled(**only(variables))
         render = self.from_string(text).render
-        return lambda variables: render(**variables)
+        return lambda variables: render(**only(variables))
 
 
 def _check_node(node: nodes.Node, loops: int) -> None:
