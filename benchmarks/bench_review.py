@@ -107,6 +107,45 @@ def measure(mode: str, src: Path, repeat: int, checkout: Path) -> dict[str, floa
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
+def libreoffice(src: Path, repeat: int) -> dict[str, float] | None:
+    """LibreOffice headless opening and saving the same file (``--convert-to xlsx``), its
+    own profile, after one warm-up run (the profile's creation): what a user doing it by
+    hand in a spreadsheet pays at least.  None without soffice."""
+    import resource
+    import shutil
+    import time
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = (Path(tmp) / "profile").as_uri()
+        for i in range(repeat + 1):
+            out = Path(tmp) / f"out{i}"
+            t0 = time.perf_counter()
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "xlsx",
+                    "--outdir",
+                    str(out),
+                    str(src),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            wall = time.perf_counter() - t0
+            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            if i:  # the first run made the profile
+                runs.append({"wall": wall, "cpu": float("nan"), "rss_mb": rss})
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", default="seed,10000,30000,100000")
@@ -118,6 +157,12 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "xlb-bench")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--plot", type=Path)
+    parser.add_argument(
+        "--no-libreoffice",
+        dest="libreoffice",
+        action="store_false",
+        help="skip the LibreOffice load+save baseline",
+    )
     args = parser.parse_args()
     modes = {"review": REPO}
     if args.before:
@@ -138,6 +183,13 @@ def main() -> int:
             f"{n:>8} {'openpyxl floor':<16} {floor['wall']:>8.2f} "
             f"{floor['cpu']:>8.2f} {floor['rss_mb']:>8.0f} {1:>13.2f} {1:>12.2f}"
         )
+        office = libreoffice(src, args.repeat) if args.libreoffice else None
+        if office is not None:
+            lines_out.append(
+                f"{n:>8} {'LibreOffice':<16} {office['wall']:>8.2f} {'-':>8} "
+                f"{office['rss_mb']:>8.0f} {office['wall'] / floor['wall']:>13.2f} "
+                f"{office['rss_mb'] / floor['rss_mb']:>12.2f}"
+            )
         for mode, checkout in modes.items():
             got = measure(mode, src, args.repeat, checkout)
             rows.append(
@@ -152,8 +204,9 @@ def main() -> int:
             lines_out.append(
                 f"{n:>8} {mode:<16} {got['wall']:>8.2f} {got['cpu']:>8.2f} {got['rss_mb']:>8.0f} "
                 f"{got['wall'] / floor['wall']:>13.2f} {got['rss_mb'] / floor['rss_mb']:>12.2f}"
+                + (f"   {got['wall'] / office['wall']:.2f} × LibreOffice" if office else "")
             )
-        print("\n".join(lines_out[-1 - len(modes) :]), flush=True)
+        print("\n".join(lines_out[-2 - len(modes) :]), flush=True)
     text = "\n".join(lines_out) + "\n"
     print(text)
     if args.out:

@@ -447,8 +447,16 @@ def to_bytes(parts: dict[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0  # same bytes on Windows and Linux
             info.external_attr = 0
-            archive.writestr(info, parts[name], compresslevel=6)
+            data = parts[name]
+            archive.writestr(info, data, compresslevel=1 if len(data) > _BIG_PART else 6)
     return buffer.getvalue()
+
+
+#: Parts larger than this (a sheet of tens of thousands of rows) are deflated at level 1:
+#: three times faster than level 6 for about a quarter more bytes (a 46 MB sheet: 0.22 s
+#: against 0.67 s, 6.6 MB against 5.3 MB).  Smaller parts keep level 6, so the bundled
+#: workbook's bytes are what they were.
+_BIG_PART = 1 << 20
 
 
 def refuse_read_only(path: Path) -> None:
