@@ -8,9 +8,9 @@ box, never a Python traceback in front of the user.
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..adapters.live import LiveBook
 from ..core.engine import CHECK_SHEET
@@ -18,6 +18,8 @@ from ..core.errors import XbError
 from ..core.plan import Plan
 from ..core.schema import TITLE
 from .pipeline import Cancelled, run_steps
+
+T = TypeVar("T")
 
 
 def _status(book: Any, text: str | None) -> None:
@@ -47,31 +49,40 @@ def escape_pressed() -> bool:
         return False
 
 
+def _attempt(
+    book: Any, work: Callable[[Callable[[str], None]], T], cancelled: str, bad: str
+) -> T | None:
+    """``work(progress)`` with its stages on the status bar; a cancel, bad input or any
+    other failure becomes a Korean message box (``cancelled``; ``bad`` and the reason)
+    and None, never a traceback in front of the user."""
+    try:
+        return work(lambda text: _status(book, f"{TITLE}: {text} (Esc: 취소)"))
+    except Cancelled:
+        alert(book, cancelled)
+    except XbError as exc:
+        alert(book, f"{bad}\n\n{exc}")
+    except Exception as exc:
+        alert(book, f"처리 중 오류가 발생했습니다: {type(exc).__name__}: {exc}")
+    finally:
+        _status(book, None)
+    return None
+
+
 def _run(
     book: Any,
     steps: tuple[str, ...],
     sheets: Collection[str] | None = None,
     cancelled: Any = escape_pressed,
 ) -> Plan | None:
-    try:
-        plan, report = run_steps(
-            LiveBook(book),
-            steps,
-            sheets,
-            lambda text: _status(book, f"{TITLE}: {text} (Esc: 취소)"),
-            cancelled=cancelled,
-        )
-    except Cancelled:
-        alert(book, "취소했습니다. 통합문서는 바뀌지 않았습니다.")
+    done = _attempt(
+        book,
+        lambda progress: run_steps(LiveBook(book), steps, sheets, progress, cancelled=cancelled),
+        "취소했습니다. 통합문서는 바뀌지 않았습니다.",
+        "입력 표를 확인하십시오.",
+    )
+    if done is None:
         return None
-    except XbError as exc:
-        alert(book, f"입력 표를 확인하십시오.\n\n{exc}")
-        return None
-    except Exception as exc:
-        alert(book, f"처리 중 오류가 발생했습니다: {type(exc).__name__}: {exc}")
-        return None
-    finally:
-        _status(book, None)
+    plan, report = done
     errors = sum(f.severity == "오류" for f in plan.findings)
     lines = [f"완료: 점검 오류 {errors}건, 불용률 기준 이상 {len(plan.flagged)}건."]
     if report is not None and report.skipped:
@@ -106,23 +117,15 @@ def export(book: Any, out: Path | None = None, cancelled: Any = escape_pressed) 
             alert(book, "통합 문서를 먼저 파일로 저장하십시오. 검토보고서는 그 옆에 저장됩니다.")
             return None
         out = default_output(saved, "hwpx")
-    try:
-        export_hwpx(
-            LiveBook(book),
-            out,
-            lambda text: _status(book, f"{TITLE}: {text} (Esc: 취소)"),
-            cancelled,
-        )
-    except Cancelled:
-        alert(book, "취소했습니다. 아무 파일도 쓰지 않았습니다.")
+    target = out
+    done = _attempt(
+        book,
+        lambda progress: export_hwpx(LiveBook(book), target, progress, cancelled),
+        "취소했습니다. 아무 파일도 쓰지 않았습니다.",
+        "검토보고서를 만들지 못했습니다.",
+    )
+    if done is None:
         return None
-    except XbError as exc:
-        alert(book, f"검토보고서를 만들지 못했습니다.\n\n{exc}")
-        return None
-    except Exception as exc:
-        alert(book, f"처리 중 오류가 발생했습니다: {type(exc).__name__}: {exc}")
-        return None
-    finally:
-        _status(book, None)
-    alert(book, f"검토보고서를 저장했습니다:\n{out}")
+    saved = f"\n(이전 파일은 {done.backup.name}(으)로 보관했습니다)" if done.backup else ""
+    alert(book, f"검토보고서를 저장했습니다:\n{out}{saved}")
     return out
