@@ -185,3 +185,38 @@ def test_summary_tables_have_the_reports_banded_header_and_groups(seed_plan) -> 
 def test_chart_titles_read_as_written(seed_plan) -> None:
     titles = [c.title for s in seed_plan.sheets for c in s.charts]
     assert titles == ["사업별 증감(기정 대비, 백만원)", "담당관별 예산현액과 지출액(천원)"]
+
+
+def test_a_citys_unspent_sentence_names_ten_projects_a_department_and_counts_the_rest() -> None:
+    """At city scale a department has thousands of projects with nothing spent: the 라.
+    sentence names the first ten (as the report names all of its handful) and counts the
+    rest; 검토_미집행 still lists every line."""
+    from xlbudget.core.report.sentences import NAMED_PROJECTS, _not_spent_at_all
+
+    lines = [
+        {
+            "department": "도로과",
+            "project": f"사업{i:04d}",
+            "item": "시설비",
+            "spent": 0.0,
+            "budget": 1000.0,
+        }
+        for i in range(1234)
+    ] + [
+        {
+            "department": "공원과",
+            "project": "공원 정비",
+            "item": "재료비",
+            "spent": 0.0,
+            "budget": 10.0,
+        }
+    ]
+    text = _not_spent_at_all(lines, "2021. 7. 31.")
+    road, park = text.split("\n")
+    assert road.count("“") == NAMED_PROJECTS == 10
+    assert "“사업0009(시설비)”" in road and "사업0010" not in road
+    assert road.endswith("외 1,224개 사업,")
+    assert park == (
+        "- 공원과의 사업 중 “공원 정비(재료비)” 사업 등은 2분기가 지난 시점에서 예산 "
+        "전액이 집행되지 않고 있음."
+    )

@@ -68,6 +68,12 @@ def _revenue_change(rows: list[dict[str, Any]], added: float, words: Any) -> str
     return f"{josa(words(abs(added)), '을')} {verb}"
 
 
+#: Projects a department's line of the 라. sentence names; the rest are counted ("외 1,234개
+#: 사업"): a city's department can have thousands, and a sentence is read, not searched
+#: (검토_미집행 lists them all).  The seed's departments have at most 7.
+NAMED_PROJECTS = 10
+
+
 def _not_spent_at_all(flagged: list[dict[str, Any]], as_of: str) -> str:
     """라. 집행실적 저조: by department, the lines of which nothing at all is spent."""
     by_dept: dict[str, dict[str, list[str]]] = {}
@@ -80,11 +86,14 @@ def _not_spent_at_all(flagged: list[dict[str, Any]], as_of: str) -> str:
         return ""
     parts = []
     for i, (dept, projects) in enumerate(by_dept.items()):
+        shown = list(projects.items())[:NAMED_PROJECTS]
         names = ", ".join(
             f"“{p}({', '.join(i for i in items if i)})”" if any(items) else f"“{p}”"
-            for p, items in projects.items()
+            for p, items in shown
         )
-        parts.append(f"{'○ 특히, ' if i == 0 else '- '}{dept}의 사업 중 {names} 사업")
+        more = len(projects) - len(shown)
+        rest = f" 외 {more:,}개 사업" if more else " 사업"
+        parts.append(f"{'○ 특히, ' if i == 0 else '- '}{dept}의 사업 중 {names}{rest}")
     month = re.search(r"\d{4}\D+(\d{1,2})\D", as_of + " ")
     quarter = (int(month.group(1)) - 1) // 3 if month else 0
     when = f"{quarter}분기가 지난 시점에서" if quarter else "현재"
