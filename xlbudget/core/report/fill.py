@@ -293,6 +293,19 @@ class Renderer:
         look = styled or cell
         if evaluate is None:
             return CellWrite(out_row, cell.col, cell.value, False, *self._style(look, bold))
+        return self._evaluated(template, cell, look, evaluate, variables, out_row, bold)
+
+    def _evaluated(
+        self,
+        template: TemplateSheet,
+        cell: TemplateCell,
+        look: TemplateCell,
+        evaluate: Callable[[dict[str, Any]], Any],
+        variables: dict[str, Any],
+        out_row: int,
+        bold: bool,
+    ) -> CellWrite | None:
+        """The cell ``evaluate`` gives, or ``#양식오류`` and a finding when it fails."""
         try:
             result = evaluate(variables)
             return self._typed(look, out_row, result, bold)
@@ -368,11 +381,15 @@ class Renderer:
                 # for each of 100,000 rows is what a city's table would otherwise pay.
                 variables = {**self.context, **functions}
                 name = m.group(1)
-                for item in items:
-                    variables[name] = item
-                    variables["row"] = out_row + 1
-                    self._emit(plan, template, rest, out_row, variables, state)
-                    out_row += 1
+                if all(type(it) is not dict or "_kind" not in it for it in items):
+                    self._emit_rows(plan, template, rest, items, name, variables, out_row, state)
+                    out_row += len(items)
+                else:  # document rows (opinions): each row's kind gives its style
+                    for item in items:
+                        variables[name] = item
+                        variables["row"] = out_row + 1
+                        self._emit(plan, template, rest, out_row, variables, state)
+                        out_row += 1
                 state["block"] = (start, out_row - 1) if items else None
                 _merge_same(plan, state.pop("group"))
                 if items:
@@ -404,6 +421,58 @@ class Renderer:
         office, year, round_ = (s.text(k, "") or "○○" for k in ("소관", "회계연도", "회차"))
         return f"{year}년도 {round_} {office} 소관 추가경정예산안 검토보고"
 
+    def _emit_rows(
+        self,
+        plan: SheetPlan,
+        template: TemplateSheet,
+        cells: list[TemplateCell],
+        items: list[Any],
+        name: str,
+        variables: dict[str, Any],
+        first: int,
+        state: dict[str, Any],
+    ) -> None:
+        """:meth:`_emit` for every row of a block of plain (not document) rows, with what
+        does not change from row to row — each cell's evaluator, merges, 세로병합 mark —
+        looked up once: a city's block has hundreds of thousands of cells."""
+        specs = [
+            (
+                cell,
+                self._evaluator(template, cell),
+                cell.style.span,
+                cell.style.down,
+                MERGE_SAME in str(cell.value),
+                cell.style.wrap,
+            )
+            for cell in cells
+        ]
+        group = state.get("group")
+        append, merges = plan.cells.append, plan.merges
+        for out_row, item in enumerate(items, first):
+            variables[name] = item
+            variables["row"] = out_row + 1
+            row = variables.get("r")
+            bold = type(row) is dict and bool(row.get("group") or row.get("수준") == 0)
+            for cell, evaluate, span, down, same, wrap in specs:
+                state["anchor"] = (out_row, cell.col)
+                if evaluate is None:
+                    write: CellWrite | None = CellWrite(
+                        out_row, cell.col, cell.value, False, *self._style(cell, bold)
+                    )
+                else:
+                    write = self._evaluated(
+                        template, cell, cell, evaluate, variables, out_row, bold
+                    )
+                if write is None:
+                    continue
+                append(write)
+                if span > 1 or down > 1:
+                    merges.append((out_row, cell.col, out_row + down - 1, cell.col + span - 1))
+                if group is not None and same:
+                    group.setdefault(cell.col, []).append(write)
+                if wrap and write.value and isinstance(write.value, str):
+                    _grow_row(plan, out_row, cell.col, span, write.value)
+
     def _emit(
         self,
         plan: SheetPlan,
@@ -434,15 +503,18 @@ class Renderer:
             if state.get("group") is not None and MERGE_SAME in str(cell.value):
                 state["group"].setdefault(cell.col, []).append(write)
             if styled.style.wrap and isinstance(write.value, str) and write.value:
-                # Excel does not grow a row for wrapped text written by a program: estimate
-                # the lines (a Hangul syllable is about two digit widths) and set the height.
-                width = sum(plan.col_widths.get(c, 9.0) for c in range(cell.col, cell.col + span))
-                lines = sum(
-                    math.ceil(max(text_width(part), 1.0) * 1.05 / max(width, 1.0))
-                    for part in write.value.split("\n")
-                )
-                if lines > 1:
-                    plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 15.0 * lines)
+                _grow_row(plan, out_row, cell.col, span, write.value)
+
+
+def _grow_row(plan: SheetPlan, out_row: int, col: int, span: int, text: str) -> None:
+    """Excel does not grow a row for wrapped text written by a program: estimate the lines
+    (a Hangul syllable is about two digit widths) and set the row's height."""
+    width = sum(plan.col_widths.get(c, 9.0) for c in range(col, col + span))
+    lines = sum(
+        math.ceil(max(text_width(part), 1.0) * 1.05 / max(width, 1.0)) for part in text.split("\n")
+    )
+    if lines > 1:
+        plan.row_heights[out_row] = max(plan.row_heights.get(out_row, 0), 15.0 * lines)
 
 
 #: Template functions whose result depends on their arguments alone (``chart`` places a
