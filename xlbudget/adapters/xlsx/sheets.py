@@ -123,12 +123,14 @@ def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> byte
     """The worksheet part of a planned review sheet."""
     cells: dict[tuple[int, int], CellWrite] = {}
     for write in sheet.cells:
-        cells[(write.row, write.col)] = write
+        cells[(write.row, write.col)] = write  # a later write of a cell wins
     rows: dict[int, list[int]] = {}
     for r, c in cells:
         rows.setdefault(r, []).append(c)
     for r in sheet.row_heights:
         rows.setdefault(r, [])
+    for cols in rows.values():  # in column order already, as a rule: timsort then only checks
+        cols.sort()
     max_row = max([0, *rows, *(m[2] for m in sheet.merges)])
     max_col = max([0, *(c for _, c in cells), *(m[3] for m in sheet.merges)])
     dimension = "A1" if not cells else f"A1:{a1(max_row, max_col)}"
@@ -149,14 +151,13 @@ def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> byte
     out.append("<sheetData>")
     letters = [col_letter(c) for c in range(max_col + 1)]
     xf = styles.xf
+    heights = sheet.row_heights
     for r in sorted(rows):
-        height = sheet.row_heights.get(r)
+        height = heights.get(r)
         ht = f' ht={quoteattr(_num(height))} customHeight="1"' if height is not None else ""
-        out.append(f'<row r="{r + 1}"{ht}>')
         number = str(r + 1)
-        for c in sorted(rows[r]):
-            write = cells[(r, c)]
-            out.append(cell_xml(letters[c] + number, write, xf(write)))
+        out.append(f'<row r="{number}"{ht}>')
+        out += [cell_xml(letters[c] + number, cells[(r, c)], xf(cells[(r, c)])) for c in rows[r]]
         out.append("</row>")
     out.append("</sheetData>")
     if sheet.merges:
