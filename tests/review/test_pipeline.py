@@ -352,3 +352,28 @@ def test_check_sheet_shows_what_was_read(tmp_path: Path) -> None:
     assert read["집행현황"] == (61, 0, "천원(설정 금액단위)")
     assert read["세입"] == (6, 1, "백만원(설정 요약단위)")
     assert read["통계목증감"][:2] == (16, 6)
+
+
+def test_the_cycle_collector_is_paused_for_a_run_and_restored(tmp_path) -> None:
+    """run_steps pauses Python's cycle collector (a city's review makes millions of
+    objects) and restores it however the run ends — in the UDF server, too."""
+    import gc
+
+    from xlbudget.adapters.xlsx import XlsxFile
+    from xlbudget.app.pipeline import Cancelled, run_steps
+
+    seen: list[bool] = []
+    src = tmp_path / "b.xlsm"
+    src.write_bytes(BUNDLED_WORKBOOK.read_bytes())
+    assert gc.isenabled()
+    run_steps(XlsxFile(src, None), progress=lambda _: seen.append(gc.isenabled()), write=False)
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(Cancelled):
+        run_steps(XlsxFile(src, None), cancelled=lambda: True)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run_steps(XlsxFile(src, None), write=False)
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()

@@ -8,7 +8,9 @@ bar and a message box).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+import gc
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 
 from ..adapters.contract import BookAdapter
 from ..core.engine import STEPS, build_plan
@@ -27,6 +29,24 @@ def _quiet(_: str) -> None:
 
 def _never() -> bool:
     return False
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused for one run, then restored as it was.
+
+    A city's review makes millions of small objects (cells, rows, texts) and none of them in
+    reference cycles; the collector would walk all of them again and again as they pile up
+    (1–1.7 s of 8 at 100,000 lines).  Reference counting still frees everything as usual;
+    only cycles wait until the run ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def run_steps(
@@ -49,13 +69,14 @@ def run_steps(
             raise Cancelled(text)
         progress(text)
 
-    stage("(1/3, 0%) 표 읽는 중…")
-    book = adapter.read_book()
-    stage("(2/3, 30%) 점검·계산 중…")
-    plan = build_plan(book, steps, sheets)
-    if not write:
-        return plan, None
-    if before_write is not None:
-        before_write()
-    stage("(3/3, 70%) 결과 쓰는 중…")
-    return plan, adapter.apply_plan(plan)
+    with _without_cycle_collection():
+        stage("(1/3, 0%) 표 읽는 중…")
+        book = adapter.read_book()
+        stage("(2/3, 30%) 점검·계산 중…")
+        plan = build_plan(book, steps, sheets)
+        if not write:
+            return plan, None
+        if before_write is not None:
+            before_write()
+        stage("(3/3, 70%) 결과 쓰는 중…")
+        return plan, adapter.apply_plan(plan)
