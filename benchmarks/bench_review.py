@@ -185,6 +185,15 @@ def main() -> int:
         )
         office = libreoffice(src, args.repeat) if args.libreoffice else None
         if office is not None:
+            rows.append(
+                {
+                    "lines": n,
+                    "mode": "LibreOffice load+save",
+                    **office,
+                    "floor_wall": floor["wall"],
+                    "floor_rss": floor["rss_mb"],
+                }
+            )
             lines_out.append(
                 f"{n:>8} {'LibreOffice':<16} {office['wall']:>8.2f} {'-':>8} "
                 f"{office['rss_mb']:>8.0f} {office['wall'] / floor['wall']:>13.2f} "
