@@ -8,11 +8,10 @@ bar and a message box).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable
 
 from ..adapters.contract import BookAdapter
+from ..core.collector import collector_paused
 from ..core.engine import STEPS, build_plan
 from ..core.plan import ApplyReport, Plan
 
@@ -29,24 +28,6 @@ def _quiet(_: str) -> None:
 
 def _never() -> bool:
     return False
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused for one run, then restored as it was.
-
-    A city's review makes millions of small objects (cells, rows, texts) and none of them in
-    reference cycles; the collector would walk all of them again and again as they pile up
-    (1–1.7 s of 8 at 100,000 lines).  Reference counting still frees everything as usual;
-    only cycles wait until the run ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def run_steps(
@@ -69,7 +50,7 @@ def run_steps(
             raise Cancelled(text)
         progress(text)
 
-    with _without_cycle_collection():
+    with collector_paused():
         stage("(1/3, 0%) 표 읽는 중…")
         book = adapter.read_book()
         stage("(2/3, 30%) 점검·계산 중…")

@@ -18,9 +18,7 @@ costs more than the whole computation.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -29,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .collector import collector_paused
 from .errors import NUM, VALUE, CellError
 from .money import EXCEL_ERRORS, ParseError, parse_amount, parse_column
 
@@ -100,18 +99,6 @@ def _parse_arg(value: Any) -> _Arg:
     return _parse_flat(flat, (len(value), width), True)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (nothing built here forms cycles)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def int_option(
     value: Any, name: str, low: int = 0, high: int = 10, default: int | None = None
 ) -> int:
@@ -163,7 +150,7 @@ def apply_cells(
     that cannot return error values gives them as text); by default they stay typed.
     """
     try:
-        with _gc_paused():
+        with collector_paused():
             return _apply(vector_fn, args, error)
     except _TooLarge as exc:
         found = CellError(NUM, str(exc))
