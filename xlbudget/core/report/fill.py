@@ -277,24 +277,6 @@ class Renderer:
             self._evaluators[id(cell)] = evaluate
         return evaluate
 
-    def cell(
-        self,
-        template: TemplateSheet,
-        cell: TemplateCell,
-        out_row: int,
-        variables: dict[str, Any],
-        styled: TemplateCell | None = None,
-    ) -> CellWrite | None:
-        """One output cell (hot: called for every cell of every block row); ``styled`` is
-        the same cell with the style a document row gives it."""
-        row = variables.get("r")
-        bold = type(row) is dict and bool(row.get("group") or row.get("수준") == 0)
-        evaluate = self._evaluator(template, cell)
-        look = styled or cell
-        if evaluate is None:
-            return CellWrite(out_row, cell.col, cell.value, False, *self._style(look, bold))
-        return self._evaluated(template, cell, look, evaluate, variables, out_row, bold)
-
     def _evaluated(
         self,
         template: TemplateSheet,
@@ -381,15 +363,8 @@ class Renderer:
                 # for each of 100,000 rows is what a city's table would otherwise pay.
                 variables = {**self.context, **functions}
                 name = m.group(1)
-                if all(type(it) is not dict or "_kind" not in it for it in items):
-                    self._emit_rows(plan, template, rest, items, name, variables, out_row, state)
-                    out_row += len(items)
-                else:  # document rows (opinions): each row's kind gives its style
-                    for item in items:
-                        variables[name] = item
-                        variables["row"] = out_row + 1
-                        self._emit(plan, template, rest, out_row, variables, state)
-                        out_row += 1
+                self._emit_rows(plan, template, rest, items, name, variables, out_row, state)
+                out_row += len(items)
                 state["block"] = (start, out_row - 1) if items else None
                 _merge_same(plan, state.pop("group"))
                 if items:
@@ -405,8 +380,8 @@ class Renderer:
                     plan.title_rows = (heads if heads is not None else start - 1, start - 1)
                 heads = None
             else:
-                variables = {**self.context, **functions, "row": out_row + 1}
-                self._emit(plan, template, rest, out_row, variables, state)
+                variables = {**self.context, **functions}
+                self._emit_rows(plan, template, rest, [None], None, variables, out_row, state)
                 # A table's header may be several banded rows: they repeat together.
                 is_head = bool(rest) and all(c.style.fill and c.style.border for c in rest)
                 heads = (out_row if heads is None else heads) if is_head else None
@@ -427,21 +402,22 @@ class Renderer:
         template: TemplateSheet,
         cells: list[TemplateCell],
         items: list[Any],
-        name: str,
+        name: str | None,
         variables: dict[str, Any],
         first: int,
         state: dict[str, Any],
     ) -> None:
-        """:meth:`_emit` for every row of a block of plain (not document) rows, with what
-        does not change from row to row — each cell's evaluator, merges, 세로병합 mark —
-        looked up once: a city's block has hundreds of thousands of cells."""
+        """The rows ``cells`` make, one per item (``name`` bound to it; no name: one row of
+        the sheet outside any block).  What does not change from row to row — each cell's
+        evaluator, merges, 세로병합 mark — is looked up once: a city's block has hundreds of
+        thousands of cells.  A document row (검토의견) takes its cells' style from its kind."""
         specs = [
             (
                 cell,
                 self._evaluator(template, cell),
+                MERGE_SAME in str(cell.value),
                 cell.style.span,
                 cell.style.down,
-                MERGE_SAME in str(cell.value),
                 cell.style.wrap,
             )
             for cell in cells
@@ -449,19 +425,29 @@ class Renderer:
         group = state.get("group")
         append, merges = plan.cells.append, plan.merges
         for out_row, item in enumerate(items, first):
-            variables[name] = item
+            if name is not None:
+                variables[name] = item
             variables["row"] = out_row + 1
             row = variables.get("r")
-            bold = type(row) is dict and bool(row.get("group") or row.get("수준") == 0)
-            for cell, evaluate, span, down, same, wrap in specs:
+            is_dict = type(row) is dict
+            bold = is_dict and bool(row.get("group") or row.get("수준") == 0)
+            kind = row.get("_kind") if is_dict else None
+            for cell, evaluate, same, span, down, wrap in specs:
+                look = cell
+                if kind is not None:  # a document row: its kind gives the style (opinions …)
+                    style = document_style(kind, row, cell.col)
+                    if style is None:
+                        continue
+                    look = replace(cell, style=style)
+                    span, down, wrap = style.span, style.down, style.wrap
                 state["anchor"] = (out_row, cell.col)
                 if evaluate is None:
                     write: CellWrite | None = CellWrite(
-                        out_row, cell.col, cell.value, False, *self._style(cell, bold)
+                        out_row, cell.col, cell.value, False, *self._style(look, bold)
                     )
                 else:
                     write = self._evaluated(
-                        template, cell, cell, evaluate, variables, out_row, bold
+                        template, cell, look, evaluate, variables, out_row, bold
                     )
                 if write is None:
                     continue
@@ -472,38 +458,6 @@ class Renderer:
                     group.setdefault(cell.col, []).append(write)
                 if wrap and write.value and isinstance(write.value, str):
                     _grow_row(plan, out_row, cell.col, span, write.value)
-
-    def _emit(
-        self,
-        plan: SheetPlan,
-        template: TemplateSheet,
-        cells: list[TemplateCell],
-        out_row: int,
-        variables: dict[str, Any],
-        state: dict[str, Any],
-    ) -> None:
-        row = variables.get("r")
-        kind = row.get("_kind") if type(row) is dict else None
-        for cell in cells:
-            styled = cell
-            if kind is not None:  # a document row: its kind gives the style (opinions …)
-                style = document_style(kind, row, cell.col)
-                if style is None:
-                    continue
-                styled = replace(cell, style=style)
-            state["anchor"] = (out_row, cell.col)
-            write = self.cell(template, cell, out_row, variables, styled)
-            if write is None:
-                continue
-            plan.cells.append(write)
-            span = styled.style.span
-            down = styled.style.down
-            if span > 1 or down > 1:
-                plan.merges.append((out_row, cell.col, out_row + down - 1, cell.col + span - 1))
-            if state.get("group") is not None and MERGE_SAME in str(cell.value):
-                state["group"].setdefault(cell.col, []).append(write)
-            if styled.style.wrap and isinstance(write.value, str) and write.value:
-                _grow_row(plan, out_row, cell.col, span, write.value)
 
 
 def _grow_row(plan: SheetPlan, out_row: int, col: int, span: int, text: str) -> None:
