@@ -158,19 +158,14 @@ def _export_pdf(src: Path, out: Path, progress: Progress | None) -> Exported:
     with tempfile.TemporaryDirectory(prefix="xlbudget-pdf-") as tmp:
         folder = Path(tmp)
         reviewed = folder / f"review{src.suffix.lower()}"
-        adapter = XlsxFile(src, reviewed)
-        say("(1/3, 0%) 표 읽는 중…")
-        book = adapter.read_book()
-        say("(2/3, 30%) 점검·계산 중…")
-        from ..core.engine import build_plan
-
-        plan = build_plan(book, STEPS)
+        # The pipeline as ever; a book with nothing to review is refused after it wrote only
+        # this temporary copy.
+        plan, _ = run_steps(XlsxFile(src, reviewed), STEPS, progress=say)
         refuse_empty(plan)
         doc = document(plan)
-        adapter.apply_plan(plan)
         printed = folder / "print.xlsx"
         only_sheets_visible(reviewed, printed, [s.name for s in plan.sheets])
-        say("(3/3, 70%) PDF 만드는 중 (LibreOffice)…")
+        say("PDF 만드는 중 (LibreOffice)…")
         profile = (folder / "profile").as_uri()
         try:
             subprocess.run(
