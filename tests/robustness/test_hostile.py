@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import BUNDLED_WORKBOOK, REPO
 from tests.robustness import builders as b
@@ -190,6 +192,40 @@ def test_cells_without_addresses_count_toward_the_grid(tmp_path: Path) -> None:
     after = b'<sheetData><row r="5"><c r="A5"><v>1</v></c><c><v>1</v></c></row></sheetData>'
     rows, cols = sheet_extent(after)
     assert rows >= 5 and cols >= 2
+
+
+_CELL = st.tuples(
+    st.sampled_from(["A", "b", "H", "Z", "AB", "xfd"]),  # the letters, any case
+    st.sampled_from(["1", "3", "9", "10", "0012", "100004"]),  # the digits, leading zeros too
+    st.sampled_from(["valued", "empty", "formatted", "rich"]),
+)
+
+
+def _sheet(cells: list[tuple[str, str, str]], addressed: bool) -> bytes:
+    body = {
+        "valued": "><v>1</v></c>",
+        "empty": "></c>",  # not self-closing: counted as holding something, as calamine does
+        "formatted": ' s="1"/>',
+        "rich": ' t="inlineStr"><is><r><rPr><color rgb="FF0000"/></rPr><t>x</t></r></is></c>',
+    }
+    out = [f'<c r="{c}{r}"' + body[k] if addressed else "<c" + body[k] for c, r, k in cells]
+    return (
+        "<worksheet><cols><col min='1'/></cols><sheetData><row>"
+        + "".join(out)
+        + "</row></sheetData></worksheet>"
+    ).encode()
+
+
+@given(st.lists(_CELL, max_size=12), st.booleans())
+def test_the_fast_extent_is_the_exact_one(
+    cells: list[tuple[str, str, str]], addressed: bool
+) -> None:
+    """The fast scan of the usual markup agrees with the exact pattern, whatever the cells:
+    formatting-only ones at the extremes, cells placed by counting, rich-text runs."""
+    from xlbudget.adapters.xlsx.safety import exact_extent, sheet_extent
+
+    data = _sheet(cells, addressed)
+    assert sheet_extent(data) == exact_extent(data)
 
 
 def _copy_with(path: Path, edit: Callable[[zipfile.ZipFile, zipfile.ZipFile], None]) -> Path:

@@ -150,18 +150,7 @@ class Package:
     def open(cls, path: str | os.PathLike[str]) -> Package:
         """The vetted package of a workbook file (see :mod:`.safety`)."""
         path = Path(path)
-        archive, grids = safety.vet(path)
-        with archive:
-            parts = {}
-            for info in archive.infolist():
-                if info.is_dir():
-                    continue
-                try:
-                    parts[info.filename] = archive.read(info)
-                except (zipfile.BadZipFile, OSError, ValueError) as exc:
-                    raise UnsafeFileError(
-                        f"'{path.name}'의 파트 {info.filename}이(가) 손상되었습니다: {exc}"
-                    ) from None
+        parts, grids = safety.vet(path)  # every part inflated once, and checked
         package = cls(parts, str(path))
         if WORKBOOK not in parts:
             kind = (
