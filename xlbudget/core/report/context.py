@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -41,16 +42,24 @@ class RowRef:
     #: compute with it, so the review shows it as the number read, not through a formula.
     text: frozenset[str] = frozenset()
 
-    def figure(self, column: str) -> str | None:
-        """The cell as a figure in the review's terms (``…*100`` for a fraction rate)."""
-        ref = self.cell(column)
+    def figure(self, column: str, ref: str | None = None) -> str | None:
+        """The cell as a figure in the review's terms (``…*100`` for a fraction rate);
+        ``ref``: the cell's address, when the caller has it already."""
+        ref = ref or self.cell(column)
         return f"{ref}*100" if ref is not None and column in self.percent else ref
 
     def cell(self, column: str) -> str | None:
         col = self.cols.get(column)
         if col is None:
             return None
-        return f"{quote_sheet(self.sheet)}!${col_letter(col)}${self.row + 1}"
+        return _column_of(self.sheet, col) + str(self.row + 1)
+
+
+@lru_cache(maxsize=1024)
+def _column_of(sheet: str, col: int) -> str:
+    """``'시트'!$C$``: a cell address of the column but its row (one per column, not per
+    cell: a city's review refers to hundreds of thousands of cells)."""
+    return f"{quote_sheet(sheet)}!${col_letter(col)}$"
 
 
 def records(table: Table | None) -> list[dict[str, Any]]:
