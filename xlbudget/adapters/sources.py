@@ -144,7 +144,10 @@ def vet_workbook(path: Path) -> None:
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
             Package.open(path)  # every check, the grid sizes included
         elif path.stat().st_size > safety.MAX_TOTAL_BYTES:
-            raise UnsafeFileError(f"'{path.name}'이(가) 너무 큽니다(최대 500 MB): {path}")
+            raise UnsafeFileError(
+                f"'{path.name}'이(가) 너무 큽니다"
+                f"(최대 {safety.MAX_TOTAL_BYTES // 2**20:,} MB): {path}"
+            )
         elif path.suffix.lower() in (".xlsb", ".ods"):
             with safety.open_zip(path) as archive:
                 safety.check_archive(archive, path)

@@ -31,13 +31,17 @@ from pathlib import Path
 from ...core.errors import OutputError, UnsafeFileError
 from ...core.refs import MAX_COLUMNS, col_letter
 
-MAX_TOTAL_BYTES = 500 * 1024 * 1024  # uncompressed, all parts together
+#: Uncompressed, all parts together: a full sheet (1,048,576 rows) of a city's budget lines
+#: is about 480 MB of XML.
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed; real workbooks are 5–30
 MAX_MEMBERS = 10_000
 #: Cells of the rectangle from A1 to a sheet's farthest valued cell (what calamine allocates
-#: and read_values returns); a 50,000-row × 40-column export is 2 million.
-MAX_SHEET_CELLS = 5_000_000
-MAX_BOOK_CELLS = 20_000_000
+#: and read_values returns): a sheet of Excel's full height (1,048,576 rows) up to 19 columns
+#: wide, a 50,000-row × 400-column export; an absurd extent (one value in XFD1048576 is 17
+#: billion cells) is refused before calamine sees it.
+MAX_SHEET_CELLS = 20_000_000
+MAX_BOOK_CELLS = 30_000_000
 _CHUNK = 1 << 20
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
