@@ -25,7 +25,7 @@ from tests.robustness import builders as b
 from xlbudget.app.review import review_file
 from xlbudget.cli import main
 from xlbudget.cli.common import INTERNAL_ERROR
-from xlbudget.core.errors import InputError
+from xlbudget.core.errors import InputError, UnsafeFileError
 
 XML_PARTS = [
     "xl/workbook.xml",
@@ -349,3 +349,14 @@ def test_control_characters_in_data_do_not_break_saving(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(result.output)["검토_미집행"]
     names = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert "데이터분석" in names
+
+
+def test_a_full_height_sheet_fits_the_limits_an_absurd_extent_does_not() -> None:
+    """A city's sheet may use all 1,048,576 rows (16 columns of figures); one value in a far
+    column of the last row is refused, naming the sheet and the cell to clear."""
+    from xlbudget.adapters.xlsx.safety import check_grids
+
+    part = "xl/worksheets/sheet1.xml"
+    check_grids({part: (1_048_576, 16)}, {part: "집행현황"}, Path("city.xlsx"))
+    with pytest.raises(UnsafeFileError, match=r"'집행현황'.*A1:AZ1048576"):
+        check_grids({part: (1_048_576, 52)}, {part: "집행현황"}, Path("city.xlsx"))
