@@ -55,6 +55,9 @@ def run_steps(
         book = adapter.read_book()
         stage("(2/3, 30%) 점검·계산 중…")
         plan = build_plan(book, steps, sheets)
+        # The plan holds all the writer needs: a city's values (a million rows read) are
+        # let go before the writer builds its parts, not kept beside them.
+        del book
         if not write:
             return plan, None
         if before_write is not None:
