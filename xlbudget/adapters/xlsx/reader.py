@@ -36,8 +36,10 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
     return read_sheets(path)
 
 
-def read_sheets(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet's values (see :func:`read_values`)."""
+def read_sheets(path: Path, skip: tuple[str, ...] = ()) -> dict[str, list[list[Any]]]:
+    """Every sheet's values (see :func:`read_values`); a sheet whose name starts with one
+    of ``skip`` is listed without its values (a review never reads the sheets it makes,
+    and a reviewed city workbook's 검토_미집행 has tens of thousands of rows)."""
     from python_calamine import CalamineWorkbook
 
     path = Path(path)
@@ -48,6 +50,9 @@ def read_sheets(path: Path) -> dict[str, list[list[Any]]]:
         # writer may write them back, so they are dropped here.
         dirty = ILLEGAL_CELL_CHARS.search
         for name in book.sheet_names:
+            if skip and name.startswith(skip):
+                out[name] = []
+                continue
             sheet = book.get_sheet_by_name(name)
             # Inline rather than a call per cell: a city's sheet has millions of cells.
             out[name] = [
@@ -69,7 +74,7 @@ def read_sheets(path: Path) -> dict[str, list[list[Any]]]:
 def read_book(package: Package, path: Path) -> BookData:
     """BookData of the file ``path`` whose vetted package is ``package``."""
     return BookData(
-        read_sheets(path),
+        read_sheets(path, GENERATED_PREFIXES),
         package.tables(),
         str(path),
         read_templates(package),
