@@ -49,6 +49,10 @@ def read_sheets(path: Path, skip: tuple[str, ...] = ()) -> dict[str, list[list[A
         # calamine decodes characters a cell cannot hold from ``_x0001_`` escapes; no
         # writer may write them back, so they are dropped here.
         dirty = ILLEGAL_CELL_CHARS.search
+        # One object per distinct text: a city's sheet repeats its departments, projects
+        # and 통계목 hundreds of thousands of times, and calamine makes each cell anew.
+        texts: dict[str, str] = {}
+        same = texts.setdefault
         for name in book.sheet_names:
             if skip and name.startswith(skip):
                 out[name] = []
@@ -57,7 +61,9 @@ def read_sheets(path: Path, skip: tuple[str, ...] = ()) -> dict[str, list[list[A
             # Inline rather than a call per cell: a city's sheet has millions of cells.
             out[name] = [
                 [
-                    None if v == "" else (cell_text(v) if v.__class__ is str and dirty(v) else v)
+                    v
+                    if v.__class__ is not str
+                    else (None if v == "" else (cell_text(v) if dirty(v) else same(v, v)))
                     for v in row
                 ]
                 for row in sheet.to_python(skip_empty_area=False)
