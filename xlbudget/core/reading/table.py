@@ -212,19 +212,21 @@ class Classifier:
         """
         region = self.region
         out: list[str] = [kinds.LINE] * len(view)
-        first = np.full(len(view), -1)
+        firsts = np.full(len(view), None, dtype=object)  # each row's first cell with a value
+        filled = np.zeros(len(view), dtype=bool)
         todo = np.arange(len(view))
         for col in range(region.first_col, region.last_col + 1):
             if not todo.size:
                 break
-            has = np.array(_each(kinds.has_value, _column(view, col, todo)), dtype=bool)
-            first[todo[has]] = col
+            cells = _column(view, col, todo)
+            values = np.fromiter(cells, dtype=object, count=len(cells))
+            has = np.array(_each(kinds.has_value, cells), dtype=bool)
+            firsts[todo[has]], filled[todo[has]] = values[has], True
             todo = todo[~has]
         for p in todo.tolist():
             out[p] = kinds.BLANK
-        todo = np.flatnonzero(first >= 0)
-        firsts = [view[p][c] for p, c in zip(todo.tolist(), first[todo].tolist(), strict=True)]
-        note = np.array(_each(kinds.is_note, firsts), dtype=bool)
+        todo = np.flatnonzero(filled)
+        note = np.array(_each(kinds.is_note, firsts[todo].tolist()), dtype=bool)
         for p in todo[note].tolist():
             out[p] = kinds.NOTE
         todo = todo[~note]
@@ -329,6 +331,7 @@ def read_block(
     }
     at = np.array([p for p, k in enumerate(kind_of) if k not in SKIPPED_KINDS], dtype=int)
     kinds_at = [kind_of[p] for p in at.tolist()]
+    is_line = np.array([k == kinds.LINE for k in kinds_at], dtype=bool)
     columns: dict[str, list[Any]] = {
         column: _column(body_view if column in label_cols else body_raw, col, at)
         for column, col in region.cols.items()
@@ -355,7 +358,7 @@ def read_block(
         ]
         if column == "세부사업":
             events += named
-        _fill_down(columns[column], kinds_at, at, events)
+        _fill_down(columns[column], is_line, at, events)
     if department and groups:
         _department(columns, at, groups)
     if spec.key == "통계목증감" and region.heading:
@@ -395,13 +398,13 @@ def read_block(
 
 
 def _fill_down(
-    values: list[Any], kinds_at: list[str], at: np.ndarray, events: list[tuple[int, Any]]
+    values: list[Any], lines: np.ndarray, at: np.ndarray, events: list[tuple[int, Any]]
 ) -> None:
     """A line without a ``values`` label takes the label last given above it: by a record
     with one (a total's label names nothing below it), or by a skipped row in ``events``
     ((position, label), ``_ABSENT`` when the row clears it: a new department)."""
     has = np.array(_each(kinds.has_value, values), dtype=bool)
-    need = np.flatnonzero(~has & np.array([k == kinds.LINE for k in kinds_at], dtype=bool))
+    need = np.flatnonzero(~has & lines)
     if not need.size:
         return
     names = np.array([k is None for k in _each(kinds.total_kind, values)], dtype=bool) & has
@@ -521,17 +524,15 @@ def _hierarchy(spec: TableSpec, kinds_at: list[str]) -> tuple[list[int], list[in
 def _outline_totals(kinds_at: list[str], items: list[Any], projects: list[Any]) -> None:
     """A project's own row in an outline (e-호조 style): its name and its items' totals,
     no 통계목, its items below it.  It is the project's total, not a line."""
-    has_item = _each(kinds.has_value, items)
-    has_project = _each(kinds.has_value, projects)
-    for i in range(len(kinds_at) - 1):
-        if (
-            kinds_at[i] == kinds.LINE
-            and not has_item[i]
-            and has_project[i]
-            and kinds_at[i + 1] == kinds.LINE
-            and has_item[i + 1]
-            and projects[i + 1] == projects[i]
-        ):
+    if len(kinds_at) < 2:
+        return
+    line = np.array([k == kinds.LINE for k in kinds_at], dtype=bool)
+    has_item = np.array(_each(kinds.has_value, items), dtype=bool)
+    has_project = np.array(_each(kinds.has_value, projects), dtype=bool)
+    # Each row is judged on the kinds as read (the row below is not yet changed).
+    heads = line[:-1] & ~has_item[:-1] & has_project[:-1] & line[1:] & has_item[1:]
+    for i in np.flatnonzero(heads).tolist():
+        if projects[i + 1] == projects[i]:
             kinds_at[i] = kinds.SUBTOTAL
 
 
@@ -671,8 +672,16 @@ def _texts(column: pd.Series) -> pd.Series:
     values = column.tolist()
     if set(map(type, values)) == {str}:
         distinct = set(values)
-        return column.map(dict(zip(distinct, map(_text, distinct), strict=True)).__getitem__)
+        texts = {v: _text(v) for v in distinct}
+        if all(texts[v] == v for v in distinct) and _same_dtype(column):
+            return column.copy()  # every text is already as read (the usual case)
+        return column.map(texts.__getitem__)
     return column.map(_text)
+
+
+def _same_dtype(column: pd.Series) -> bool:
+    """Whether mapping ``column`` keeps its dtype (asked of one cell: texts give texts)."""
+    return column.iloc[:1].map(_text).dtype == column.dtype
 
 
 def _text(value: Any) -> str:
