@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import numpy as np
+
 from ..korean import josa
 from ..model import Finding
 from ..reading import Table
@@ -30,10 +32,6 @@ MIN_LENGTH = 6  # shorter names differ by one syllable too easily
 _YEAR_MONTH = re.compile(r"((?:19|20)\d\d)\s*[.\-/년]\s*(\d{1,2})(?!\d)")
 
 
-def _hangul(ch: str) -> bool:
-    return "가" <= ch <= "힣"
-
-
 def check_names(tables: dict[str, Table], settings: Settings) -> list[Finding]:
     """Project names one syllable apart, each only in tables the other is not in."""
     # key → table → (text, table, row index, column): where a name is, spelt out only for
@@ -43,20 +41,17 @@ def check_names(tables: dict[str, Table], settings: Settings) -> list[Finding]:
         table = tables.get(key)
         if table is None or column not in table.frame:
             continue
-        for i, name in enumerate(table.frame[column].tolist()):
+        # A name repeats on every line of its project: only its first line can be a place.
+        names = table.frame[column]
+        firsts = np.flatnonzero(~names.duplicated().to_numpy())
+        for i, name in zip(firsts.tolist(), names.to_numpy()[firsts].tolist(), strict=True):
             text = str(name or "").strip()
             k = name_key(text)
             if len(k) >= MIN_LENGTH and key not in places[k]:
                 places[k][key] = (text, table, i, column)
-    # Names one substitution apart share a key with that position left out.
-    buckets: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for k in places:
-        for i, ch in enumerate(k):
-            if _hangul(ch):
-                buckets[(i, k[:i] + k[i + 1 :])].append(k)
     findings = []
     seen: set[frozenset[str]] = set()
-    for names in buckets.values():
+    for names in _one_apart(list(places)):
         for a in names:
             for b in names:
                 pair = frozenset((a, b))
@@ -80,6 +75,50 @@ def check_names(tables: dict[str, Table], settings: Settings) -> list[Finding]:
                     )
                 )
     return findings
+
+
+def _one_apart(keys: list[str]) -> list[list[str]]:
+    """Groups of ``keys`` alike but for one Hangul syllable at one place, each in ``keys``'
+    order, the groups ordered by their first key and then by that place.
+
+    Names one substitution apart share a key with that position left out.  30,000 names
+    would make a string per name and syllable; instead each name's code points get one
+    64-bit hash, and leaving a position out is one subtraction per name (an array pass per
+    position).  Names whose hashes meet are then compared exactly, so a collision of the
+    hashes never pairs two names.
+    """
+    if len(keys) < 2:
+        return []
+    grid = np.array(keys, dtype=str)
+    width = grid.dtype.itemsize // 4
+    grid = grid.view(np.uint32).reshape(len(keys), width)
+    lengths = np.fromiter(map(len, keys), dtype=np.uint64, count=len(keys))
+    hangul = (grid >= ord("가")) & (grid <= ord("힣"))
+    weights = np.arange(1, width + 1, dtype=np.uint64) * np.uint64(_MIX) | np.uint64(1)
+    terms = grid.astype(np.uint64) * weights  # integer arrays wrap around: arithmetic mod 2**64
+    whole = terms.sum(axis=1, dtype=np.uint64) + lengths * np.uint64(_MIX)
+    groups: list[tuple[int, int, list[str]]] = []
+    for i in range(width):
+        idx = np.flatnonzero(hangul[:, i])  # a key shorter than i + 1 has a 0 there
+        if idx.size < 2:
+            continue
+        rest = whole[idx] - terms[idx, i]
+        order = np.argsort(rest, kind="stable")  # equal hashes keep the keys' order
+        rest, idx = rest[order], idx[order]
+        starts = np.flatnonzero(np.r_[True, rest[1:] != rest[:-1]])
+        sizes = np.diff(np.r_[starts, rest.size])
+        shared = sizes >= 2
+        for start, size in zip(starts[shared].tolist(), sizes[shared].tolist(), strict=True):
+            alike: dict[str, list[int]] = {}
+            for j in idx[start : start + size].tolist():
+                alike.setdefault(keys[j][:i] + keys[j][i + 1 :], []).append(j)
+            groups += [(g[0], i, [keys[j] for j in g]) for g in alike.values() if len(g) >= 2]
+    groups.sort(key=lambda g: g[:2])
+    return [names for _, _, names in groups]
+
+
+#: An odd 64-bit constant (the golden ratio's) that spreads the code points in the hash.
+_MIX = 0x9E3779B97F4A7C15
 
 
 def _where(place: tuple[str, Table, int, str]) -> tuple[str, str]:

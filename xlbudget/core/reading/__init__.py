@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
@@ -98,10 +99,15 @@ def _stray_numbers(book: BookData, layout: Layout, reading: Reading) -> None:
         ]
         said = min((m.row for m in layout.near_misses if m.sheet == sheet), default=None)
         hits: list[tuple[int, list[int]]] = []
-        for i, row in enumerate(rows):
+        # Rows a table holds from end to end (most rows) are settled first, a table at once.
+        lengths = np.fromiter(map(len, rows), dtype=int, count=len(rows))
+        whole = np.zeros(len(rows), dtype=bool)
+        for a, b, lo, hi in areas:
+            if lo <= 0:
+                whole[a : b + 1] |= hi >= lengths[a : b + 1] - 1
+        for i in np.flatnonzero(~whole).tolist():
+            row = rows[i]
             spans = [(lo, hi) for a, b, lo, hi in areas if a <= i <= b]
-            if any(lo <= 0 and hi >= len(row) - 1 for lo, hi in spans):
-                continue  # the row is a table's, from end to end (most rows: cheap)
             cols = [
                 c
                 for c, v in enumerate(row)

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from ..model import BookData, TableRef
 from ..refs import range_a1
 from ..schema import GENERATED_PREFIXES, TABLES, TableSpec, name_key
@@ -283,8 +285,12 @@ def find_regions(book: BookData, keys: Sequence[str] = tuple(TABLES)) -> Layout:
                 found.append(region)
                 taken.append((region.header_row, region.last_row))
         candidates: list[Region] = []
-        for r, row in enumerate(view):
-            if any(a <= r <= b for a, b in taken) or not _maybe_header(row):
+        inside = np.zeros(len(view), dtype=bool)  # rows of an Excel Table (all, often)
+        for a, b in taken:
+            inside[max(a, 0) : b + 1] = True
+        for r in np.flatnonzero(~inside).tolist():
+            row = view[r]
+            if not _maybe_header(row):
                 continue
             if sum(header_key(v) in all_keys for v in row if isinstance(v, str)) < 2:
                 continue

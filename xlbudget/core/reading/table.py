@@ -14,8 +14,10 @@ Numbers may be text ("1,234", "△594"); rates stored as fractions with a percen
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -146,6 +148,34 @@ def _value(rows: list[list[Any]], r: int, c: int) -> Any:
     return rows[r][c] if r < len(rows) and c < len(rows[r]) else None
 
 
+def _rows(rows: list[list[Any]], first: int, last: int) -> list[list[Any]]:
+    """Rows ``first``..``last`` of a sheet, a row past its end as an empty one."""
+    out = rows[first : last + 1]
+    return out + [[] for _ in range(last + 1 - first - len(out))]
+
+
+def _column(rows: list[list[Any]], col: int, at: Any = None) -> list[Any]:
+    """Column ``col`` of ``rows`` (of those at the ascending positions ``at``), None past
+    a row's end."""
+    picked = rows if at is None or len(at) == len(rows) else list(map(rows.__getitem__, at))
+    if not picked:
+        return []
+    if min(map(len, picked)) > col:
+        return list(map(itemgetter(col), picked))  # the common case: one C-level pass
+    return [row[col] if col < len(row) else None for row in picked]
+
+
+def _each(fn: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """``fn`` of each value, called once per distinct value: labels repeat down 100,000
+    rows.  Only for an ``fn`` whose answer equal values share (not is_number: True == 1)."""
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value: no shortcut
+        return list(map(fn, values))
+    memo = {v: fn(v) for v in distinct}
+    return list(map(memo.__getitem__, values))
+
+
 class Classifier:
     """The kind of each body row of one region (see :mod:`.labels`).
 
@@ -172,22 +202,57 @@ class Classifier:
             region.cols[c] for c in (*spec.labels, "구분", "세부") if c in region.cols
         }
 
-    def __call__(self, raw: list[list[Any]], view: list[list[Any]], r: int) -> str:
+    def kinds(self, raw: list[list[Any]], view: list[list[Any]]) -> list[str]:
+        """The kind of each row of ``view`` (``raw``: the same rows' own values).
+
+        Decided column by column, each step only for the rows still undecided: a row with
+        nothing in it is blank; one whose first cell is a note is a note; a total's label
+        in a label column (the first such column decides) makes a total; a number in an
+        amount column makes a line.  The few rows left (texts only) are told one by one.
+        """
         region = self.region
-        row = view[r] if r < len(view) else []
+        out: list[str] = [kinds.LINE] * len(view)
+        firsts = np.full(len(view), None, dtype=object)  # each row's first cell with a value
+        filled = np.zeros(len(view), dtype=bool)
+        todo = np.arange(len(view))
+        for col in range(region.first_col, region.last_col + 1):
+            if not todo.size:
+                break
+            cells = _column(view, col, todo)
+            values = np.fromiter(cells, dtype=object, count=len(cells))
+            has = np.array(_each(kinds.has_value, cells), dtype=bool)
+            firsts[todo[has]], filled[todo[has]] = values[has], True
+            todo = todo[~has]
+        for p in todo.tolist():
+            out[p] = kinds.BLANK
+        todo = np.flatnonzero(filled)
+        note = np.array(_each(kinds.is_note, firsts[todo].tolist()), dtype=bool)
+        for p in todo[note].tolist():
+            out[p] = kinds.NOTE
+        todo = todo[~note]
+        for col in self.labels:
+            if not todo.size:
+                break
+            found = _each(kinds.total_kind, _column(view, col, todo))
+            total = np.array([k is not None for k in found], dtype=bool)
+            for p, kind in zip(todo[total].tolist(), compress(found, total), strict=True):
+                out[p] = kind
+            todo = todo[~total]
+        for col in self.amounts:
+            if not todo.size:
+                break
+            # Not through _each: is_number(True) is False though True == 1.
+            number = np.array([kinds.is_number(v) for v in _column(raw, col, todo)], dtype=bool)
+            todo = todo[~number]  # a line
+        for p in todo.tolist():
+            out[p] = self._textual(view[p])
+        return out
+
+    def _textual(self, row: list[Any]) -> str:
+        """The kind of a row of texts only (no total's label, no amount)."""
+        region = self.region
         cells = row[region.first_col : region.last_col + 1]
         present = [v for v in cells if v is not None and (not isinstance(v, str) or v.strip())]
-        if not present:
-            return kinds.BLANK
-        if kinds.is_note(present[0]):
-            return kinds.NOTE
-        for col in self.labels:
-            kind = kinds.total_kind(row[col]) if col < len(row) else None
-            if kind:
-                return kind
-        values = raw[r] if r < len(raw) else []
-        if any(c < len(values) and kinds.is_number(values[c]) for c in self.amounts):
-            return kinds.LINE
         texts = [header_key(v) for v in present if isinstance(v, str)]
         if len(texts) >= 2 and sum(t in self.header_keys for t in texts) * 2 >= len(present):
             return kinds.HEADER
@@ -229,6 +294,10 @@ def _trim(spec: TableSpec, region: Region, raw: list[list[Any]], view: list[list
     return max(last, region.body_start - 1)
 
 
+#: A record's cell that the record does not have (a column only some rows were given).
+_ABSENT = object()
+
+
 def read_block(
     spec: TableSpec,
     region: Region,
@@ -238,7 +307,13 @@ def read_block(
     index: int,
     findings: list[Finding],
 ) -> tuple[Block, pd.DataFrame, pd.DataFrame]:
-    """The block's lines (and totals of a flat table) as frames, and what was read."""
+    """The block's lines (and totals of a flat table) as frames, and what was read.
+
+    The rows are taken a column at a time (a city's table has 100,000 of them): each row's
+    kind, then each column of the records (the rows that are not skipped), then what the
+    skipped rows say of the records around them (a department's name, a project's name,
+    a continued text).
+    """
     last = _trim(spec, region, raw, view)
     block = Block(region, last)
     header_keys = {
@@ -246,65 +321,74 @@ def read_block(
         for i in range(region.header_rows)
         for c in range(region.first_col, region.last_col + 1)
     } - {""}
-    classify = Classifier(spec, region, header_keys)
+    first = region.body_start
+    body_view, body_raw = _rows(view, first, last), _rows(raw, first, last)
+    kind_of = Classifier(spec, region, header_keys).kinds(body_raw, body_view)
     label_cols = {
         c: region.cols[c]
         for c in spec.columns
         if c in region.cols and c not in spec.numeric and c not in spec.rates
     }
-    records: list[dict[str, Any]] = []
-    department: str | None = None
-    fills: dict[str, Any] = {}
-    by_col = {col: column for column, col in region.cols.items()}
-    once = [c for c in ("담당관", "세부사업", "구분") if c in label_cols]
-    for r in range(region.body_start, last + 1):
-        kind = classify(raw, view, r)
-        if kind in SKIPPED_KINDS:
-            text = _first_text(view, r, region)
-            block.skipped.append(Skipped(r, kind, text[:40]))
-            if kind == kinds.GROUP:
-                if "담당관" in spec.columns:
-                    department, fills = text, {}
-                else:  # a group of a summary table ("세외수입" over its rows)
-                    fills = {"구분": text}
-            elif kind == kinds.PROJECT:
-                fills["세부사업"] = text
-            elif kind == kinds.MORE and records:
-                _continue(records[-1], view, r, region, by_col)
+    at = np.array([p for p, k in enumerate(kind_of) if k not in SKIPPED_KINDS], dtype=int)
+    kinds_at = [kind_of[p] for p in at.tolist()]
+    is_line = np.array([k == kinds.LINE for k in kinds_at], dtype=bool)
+    columns: dict[str, list[Any]] = {
+        column: _column(body_view if column in label_cols else body_raw, col, at)
+        for column, col in region.cols.items()
+    }
+    groups: list[tuple[int, str]] = []  # (position, text) of the department / group rows
+    named: list[tuple[int, str]] = []  # … of the project rows
+    more: list[int] = []  # … of the rows continuing the line above
+    for p, kind in enumerate(kind_of):
+        if kind not in SKIPPED_KINDS:
             continue
-        record: dict[str, Any] = {"_row": r, "_block": index, "_kind": kind}
-        for column, col in region.cols.items():
-            source = view if column in label_cols else raw
-            record[column] = _value(source, r, col)
-        # Labels printed once (a project's name on its first line) fill the lines below.
-        for column in once:
-            value = record.get(column)
-            if kinds.has_value(value):
-                if kinds.total_kind(value) is None:  # "소계" names nothing below it
-                    fills[column] = value
-            elif column in fills and kind == kinds.LINE:
-                record[column] = fills[column]
-        if department is not None and not kinds.has_value(record.get("담당관")):
-            record["담당관"] = department
-        if spec.key == "통계목증감" and not kinds.has_value(record.get("세부사업")):
-            if region.heading:
-                record["세부사업"] = region.heading
-        records.append(record)
+        text = _first_text(view, first + p, region)
+        block.skipped.append(Skipped(first + p, kind, text[:40]))
+        if kind == kinds.GROUP:
+            groups.append((p, text))
+        elif kind == kinds.PROJECT:
+            named.append((p, text))
+        elif kind == kinds.MORE:
+            more.append(p)
+    # Labels printed once (a project's name on its first line) fill the lines below.
+    department = "담당관" in spec.columns  # a group row names a department (else a 구분)
+    for column in (c for c in ("담당관", "세부사업", "구분") if c in label_cols):
+        events: list[tuple[int, Any]] = [
+            (p, _ABSENT if department or column != "구분" else text) for p, text in groups
+        ]
+        if column == "세부사업":
+            events += named
+        _fill_down(columns[column], is_line, at, events)
+    if department and groups:
+        _department(columns, at, groups)
+    if spec.key == "통계목증감" and region.heading:
+        values = columns.setdefault("세부사업", [_ABSENT] * len(at))
+        for j, value in enumerate(values):
+            if value is _ABSENT or not kinds.has_value(value):
+                values[j] = region.heading
+    by_col = {col: column for column, col in region.cols.items()}
+    for p in more:
+        j = int(np.searchsorted(at, p)) - 1  # the record above
+        if j >= 0:
+            _continue(columns, j, view, first + p, region, by_col)
     hierarchical = spec.key in HIERARCHICAL
     if hierarchical and "수준" not in region.cols:
-        _hierarchy(spec, records)
+        columns["수준"], columns["_parent"] = _hierarchy(spec, kinds_at)
     if not hierarchical and "통계목" in region.cols and "세부사업" in region.cols:
-        _outline_totals(records)
-    totals = [] if hierarchical else [x for x in records if x["_kind"] != kinds.LINE]
-    if not hierarchical:
-        records = [x for x in records if x["_kind"] == kinds.LINE]
-    block.lines = sum(x["_kind"] == kinds.LINE for x in records)
-    block.totals = len(records) - block.lines + len(totals)
-    columns = ["_row", "_block", "_kind", *region.cols]
-    if hierarchical and "수준" not in columns:
-        columns.append("수준")
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=columns)
-    total_frame = pd.DataFrame.from_records(totals) if totals else pd.DataFrame()
+        _outline_totals(kinds_at, columns["통계목"], columns["세부사업"])
+    records = {"_row": (at + first).tolist(), "_block": [index] * len(at), "_kind": kinds_at}
+    records.update(columns)
+    is_line = [k == kinds.LINE for k in kinds_at]
+    lines = range(len(at)) if hierarchical else list(compress(range(len(at)), is_line))
+    totals = [] if hierarchical else [j for j, line in enumerate(is_line) if not line]
+    block.lines = sum(is_line[j] for j in lines)
+    block.totals = len(lines) - block.lines + len(totals)
+    names = ["_row", "_block", "_kind", *region.cols]
+    if hierarchical and "수준" not in names:
+        names.append("수준")
+    fixed = 3 + len(region.cols)  # _row, _block, _kind and the header's columns
+    frame = _frame(records, lines, fixed) if len(lines) else pd.DataFrame(columns=names)
+    total_frame = _frame(records, totals, fixed) if totals else pd.DataFrame()
     if spec.key == "세출" and "회계" not in region.cols and not frame.empty:
         frame["회계"] = _accounts(frame)
     for fr in (frame, total_frame):
@@ -313,8 +397,70 @@ def read_block(
     return block, frame, total_frame
 
 
+def _fill_down(
+    values: list[Any], lines: np.ndarray, at: np.ndarray, events: list[tuple[int, Any]]
+) -> None:
+    """A line without a ``values`` label takes the label last given above it: by a record
+    with one (a total's label names nothing below it), or by a skipped row in ``events``
+    ((position, label), ``_ABSENT`` when the row clears it: a new department)."""
+    has = np.array(_each(kinds.has_value, values), dtype=bool)
+    need = np.flatnonzero(~has & lines)
+    if not need.size:
+        return
+    names = np.array([k is None for k in _each(kinds.total_kind, values)], dtype=bool) & has
+    given = np.flatnonzero(names)
+    events = events + list(zip(at[given].tolist(), [values[j] for j in given], strict=True))
+    events.sort(key=itemgetter(0))
+    places = np.array([p for p, _ in events], dtype=int)
+    for j in need.tolist():
+        e = int(np.searchsorted(places, at[j])) - 1
+        if e >= 0 and events[e][1] is not _ABSENT:
+            values[j] = events[e][1]
+
+
+def _department(
+    columns: dict[str, list[Any]], at: np.ndarray, groups: list[tuple[int, str]]
+) -> None:
+    """A line without a 담당관 takes the department named on a row of its own above it."""
+    values = columns.setdefault("담당관", [_ABSENT] * len(at))
+    places = np.array([p for p, _ in groups], dtype=int)
+    above = np.searchsorted(places, at) - 1
+    for j in np.flatnonzero(above >= 0).tolist():
+        value = values[j]
+        if value is _ABSENT or not kinds.has_value(value):
+            values[j] = groups[above[j]][1]
+
+
+def _frame(records: dict[str, list[Any]], rows: Sequence[int], fixed: int) -> pd.DataFrame:
+    """The frame of ``rows`` of the records, as pandas makes one of the records as dicts:
+    the first ``fixed`` columns every record has; a column only some have comes where the
+    first of those has it (then in the records' order), NaN where a record lacks it."""
+    every = len(rows) == len(records["_row"])  # rows are ascending: all of them
+    picked = {
+        name: values if every else list(map(values.__getitem__, rows))
+        for name, values in records.items()
+    }
+    first: dict[str, int] = {}
+    for k, (name, values) in enumerate(picked.items()):
+        if k < fixed:
+            first[name] = 0
+            continue
+        where = next((i for i, v in enumerate(values) if v is not _ABSENT), None)
+        if where is not None:
+            first[name] = where
+            picked[name] = [np.nan if v is _ABSENT else v for v in values]
+    names = sorted(first, key=first.__getitem__)  # stable: ties keep the records' order
+    data = zip(*(picked[n] for n in names), strict=True)
+    return pd.DataFrame.from_records(list(data), columns=names)
+
+
 def _continue(
-    record: dict[str, Any], view: list[list[Any]], r: int, region: Region, by_col: dict[int, str]
+    columns: dict[str, list[Any]],
+    j: int,
+    view: list[list[Any]],
+    r: int,
+    region: Region,
+    by_col: dict[int, str],
 ) -> None:
     """Text continuing the line above (산출내역 over several rows) joins that line's cell."""
     for c in range(region.first_col, region.last_col + 1):
@@ -322,72 +468,72 @@ def _continue(
         column = by_col.get(c)
         if column is None or not kinds.has_value(value):
             continue
-        before = record.get(column)
-        record[column] = f"{before}\n{value}" if kinds.has_value(before) else value
+        before = columns[column][j]
+        columns[column][j] = f"{before}\n{value}" if kinds.has_value(before) else value
 
 
-def _hierarchy(spec: TableSpec, records: list[dict[str, Any]]) -> None:
+def _hierarchy(spec: TableSpec, kinds_at: list[str]) -> tuple[list[int], list[int]]:
     """수준 and the parent of each row of a summary table typed without a 수준 column.
 
     Totals stand above their parts (총계 first, each 소계 above its rows, as the report
     prints) or below them (parts first, then their 소계, the 총계 last): the block's first
     row tells which.  In 통계목증감 every 계/소계 is a project's total (수준 0).
     """
-    if not records:
-        return
+    levels, parents = [0] * len(kinds_at), [-1] * len(kinds_at)
+    if not kinds_at:
+        return levels, parents
     items = spec.key == "통계목증감"
     sub_level = 0 if items else 1
-    top = records[0]["_kind"] != kinds.LINE
+    top = kinds_at[0] != kinds.LINE
     total: int | None = None
     sub: int | None = None
     pending: list[int] = []  # bottom-up: rows waiting for their total
     pending_subs: list[int] = []
-    for i, record in enumerate(records):
-        kind = record["_kind"]
+    for i, kind in enumerate(kinds_at):
         if top:
             if kind == kinds.TOTAL and not items:
-                record["수준"], record["_parent"] = 0, -1
+                levels[i], parents[i] = 0, -1
                 total, sub = i, None
             elif kind != kinds.LINE:
-                record["수준"] = sub_level
-                record["_parent"] = -1 if items or total is None else total
+                levels[i] = sub_level
+                parents[i] = -1 if items or total is None else total
                 sub = i
             else:
                 parent = sub if sub is not None else total
-                record["_parent"] = -1 if parent is None else parent
-                record["수준"] = records[parent]["수준"] + 1 if parent is not None else 1
+                parents[i] = -1 if parent is None else parent
+                levels[i] = levels[parent] + 1 if parent is not None else 1
             continue
         if kind == kinds.LINE:
             pending.append(i)
-            record["수준"], record["_parent"] = 1, -1
+            levels[i], parents[i] = 1, -1
         elif kind == kinds.SUBTOTAL or items:
-            record["수준"], record["_parent"] = sub_level, -1
+            levels[i], parents[i] = sub_level, -1
             for j in pending:
-                records[j]["_parent"], records[j]["수준"] = i, sub_level + 1
+                parents[j], levels[j] = i, sub_level + 1
             pending, pending_subs = [], [*pending_subs, i]
         else:  # a grand total below everything
-            record["수준"], record["_parent"] = 0, -1
+            levels[i], parents[i] = 0, -1
             for j in [*pending_subs, *pending]:
-                records[j]["_parent"] = i
+                parents[j] = i
             for j in pending:
-                records[j]["수준"] = 1
+                levels[j] = 1
             pending, pending_subs = [], []
+    return levels, parents
 
 
-def _outline_totals(records: list[dict[str, Any]]) -> None:
+def _outline_totals(kinds_at: list[str], items: list[Any], projects: list[Any]) -> None:
     """A project's own row in an outline (e-호조 style): its name and its items' totals,
     no 통계목, its items below it.  It is the project's total, not a line."""
-    for i, record in enumerate(records[:-1]):
-        following = records[i + 1]
-        if (
-            record["_kind"] == kinds.LINE
-            and not kinds.has_value(record.get("통계목"))
-            and kinds.has_value(record.get("세부사업"))
-            and following["_kind"] == kinds.LINE
-            and kinds.has_value(following.get("통계목"))
-            and following.get("세부사업") == record.get("세부사업")
-        ):
-            record["_kind"] = kinds.SUBTOTAL
+    if len(kinds_at) < 2:
+        return
+    line = np.array([k == kinds.LINE for k in kinds_at], dtype=bool)
+    has_item = np.array(_each(kinds.has_value, items), dtype=bool)
+    has_project = np.array(_each(kinds.has_value, projects), dtype=bool)
+    # Each row is judged on the kinds as read (the row below is not yet changed).
+    heads = line[:-1] & ~has_item[:-1] & has_project[:-1] & line[1:] & has_item[1:]
+    for i in np.flatnonzero(heads).tolist():
+        if projects[i + 1] == projects[i]:
+            kinds_at[i] = kinds.SUBTOTAL
 
 
 def _first_text(view: list[list[Any]], r: int, region: Region) -> str:
@@ -467,7 +613,7 @@ def _numbers(
             or column == "수준"
         ):
             continue
-        frame[column] = frame[column].map(_text)
+        frame[column] = _texts(frame[column])
 
 
 def _fractions(
@@ -517,6 +663,25 @@ def _expected_rates(spec: TableSpec, column: str, frame: pd.DataFrame) -> np.nda
                 return None
             return (new - base) / base * 100
     return None
+
+
+def _texts(column: pd.Series) -> pd.Series:
+    """:func:`_text` of each cell.  A column of texts only (labels: a project's name on
+    each of its lines) is mapped through a table of its distinct texts, each made once;
+    only texts, since ``_text`` tells values apart that compare equal (True and 1)."""
+    values = column.tolist()
+    if set(map(type, values)) == {str}:
+        distinct = set(values)
+        texts = {v: _text(v) for v in distinct}
+        if all(texts[v] == v for v in distinct) and _same_dtype(column):
+            return column.copy()  # every text is already as read (the usual case)
+        return column.map(texts.__getitem__)
+    return column.map(_text)
+
+
+def _same_dtype(column: pd.Series) -> bool:
+    """Whether mapping ``column`` keeps its dtype (asked of one cell: texts give texts)."""
+    return column.iloc[:1].map(_text).dtype == column.dtype
 
 
 def _text(value: Any) -> str:

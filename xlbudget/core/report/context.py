@@ -103,35 +103,42 @@ def unspent_rows(flagged: list[dict[str, Any]], table: Table | None = None) -> l
     """Display rows of the low-execution table: one row per department, then its lines,
     grouped by project.  Departments and projects keep the order they first appear in, so
     an export listed by 분야 in source order still shows each department once."""
-    cols = {} if table is None else {b.region.sheet: b.cols for b in reversed(table.blocks)}
-    percent = (
+    # Per sheet, what every RowRef of its lines shares (the first block of the sheet wins).
+    shared: dict[str, tuple[dict[str, int], frozenset[str], Any]] = (
         {}
         if table is None
-        else {b.region.sheet: frozenset(b.percent) for b in reversed(table.blocks)}
+        else {
+            b.region.sheet: (b.cols, frozenset(b.percent), b if b.text_numbers else None)
+            for b in reversed(table.blocks)
+        }
     )
-    blocks = {} if table is None else {b.region.sheet: b for b in reversed(table.blocks)}
     order: dict[Any, int] = {}
     projects: dict[tuple[Any, Any], int] = {}
-    for line in flagged:
-        order.setdefault(line["department"], len(order))
-        projects.setdefault((line["department"], line["project"]), len(projects))
-    lines = sorted(
-        flagged,
-        key=lambda x: (order[x["department"]], projects[(x["department"], x["project"])]),
-    )
+    keys = [
+        (
+            order.setdefault(line["department"], len(order)),
+            projects.setdefault((line["department"], line["project"]), len(projects)),
+        )
+        for line in flagged
+    ]
+    lines = [flagged[i] for i in sorted(range(len(flagged)), key=keys.__getitem__)]
     rows: list[dict[str, Any]] = []
     department: Any = object()
     project: Any = None
+    nothing: tuple[dict[str, int], frozenset[str], Any] = ({}, frozenset(), None)
     for line in lines:
         if line["department"] != department:
             department, project = line["department"], None
             name = department or "(담당관 미기재)"
             rows.append({"group": True, "담당관": name, "이름": name})
+        sheet, row = line["sheet"], line["row"] - 1
+        cols, percent, texts = shared.get(sheet, nothing)
+        first = line["project"] != project
         rows.append(
             {
                 "group": False,
-                "first": line["project"] != project,
-                "이름": line["project"] if line["project"] != project else "",
+                "first": first,
+                "이름": line["project"] if first else "",
                 "담당관": department,
                 "세부사업": line["project"],
                 "통계목": line["item"],
@@ -141,14 +148,12 @@ def unspent_rows(flagged: list[dict[str, Any]], table: Table | None = None) -> l
                 "불용률": line["unspent_rate"],
                 "계약저조": line.get("low_contract"),
                 "_ref": RowRef(
-                    line["sheet"],
-                    line["row"] - 1,
-                    cols.get(line["sheet"], {}),
+                    sheet,
+                    row,
+                    cols,
                     line.get("submitted", {}),
-                    percent.get(line["sheet"], frozenset()),
-                    typed_as_text(blocks[line["sheet"]], line["row"] - 1)
-                    if line["sheet"] in blocks
-                    else _NONE,
+                    percent,
+                    _NONE if texts is None else typed_as_text(texts, row),
                 ),
             }
         )

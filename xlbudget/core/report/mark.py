@@ -130,7 +130,7 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
     submitted = (
         [
             dict(zip(given, values, strict=True))
-            for values in zip(*(frame[c].to_numpy()[hit].tolist() for c in given), strict=True)
+            for values in zip(*(_nums(frame[c].to_numpy()[hit]) for c in given), strict=True)
         ]
         if given
         else [{} for _ in rows]
@@ -142,12 +142,12 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
             "department": dept,
             "project": project,
             "item": item,
-            "budget": _num(b),
-            "obligations": _num(o),
-            "spent": _num(s),
-            "unspent_rate": _num(r),
+            "budget": b,
+            "obligations": o,
+            "spent": s,
+            "unspent_rate": r,
             "low_contract": lo,
-            "submitted": {k: _num(v) for k, v in given_values.items()},
+            "submitted": given_values,
         }
         for sheet, row, dept, project, item, b, o, s, r, lo, given_values in zip(
             sheets,
@@ -155,10 +155,10 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
             column("담당관"),
             column("세부사업"),
             column("통계목"),
-            budget[hit].tolist(),
-            obligated[hit].tolist(),
-            spent[hit].tolist(),
-            rate[hit].tolist(),
+            _nums(budget[hit]),
+            _nums(obligated[hit]),
+            _nums(spent[hit]),
+            _nums(rate[hit]),
             lows,
             submitted,
             strict=True,
@@ -166,7 +166,17 @@ def flagged(table: Table, settings: Settings) -> list[dict[str, Any]]:
     ]
 
 
-def _num(value: float) -> float | int | None:
-    if value != value or value in (float("inf"), float("-inf")):
-        return None
-    return int(value) if float(value).is_integer() else float(value)
+def _nums(values: np.ndarray) -> list[float | int | None]:
+    """The figures as a template shows them: None for an empty (or infinite) one, an int for
+    a whole number, else the float.  One pass over the array, not a call per figure: 38,000
+    flagged lines of a 100,000-line table have five figures each."""
+    v = np.asarray(values, dtype=float)
+    out = np.array(v.tolist(), dtype=object)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(v) & (v == np.floor(v))
+    small = whole & (np.abs(v) < 2.0**62)  # exact as int64; larger whole ones (rare) one by one
+    out[small] = v[small].astype(np.int64).tolist()
+    for i in np.flatnonzero(whole & ~small):
+        out[i] = int(v[i])
+    out[~np.isfinite(v)] = None
+    return out.tolist()
