@@ -368,8 +368,11 @@ class Renderer:
                     if not text.startswith("="):
                         text = "=" + text
                     write = CellWrite(row, col, text, True, *style(look, bold))
-                    if kind is Known:  # resolved with its row when a document needs it
-                        write.shows = result
+                    if kind is Known:
+                        # A submitted figure is what it shows (nothing to keep but the
+                        # number); a rule's result is resolved with its row when a document
+                        # needs it (.values).
+                        write.shows = result.value if result.rule is None else result
                 elif result is None or (kind is float and not math.isfinite(result)):
                     # An empty cell of a table keeps its borders.
                     write = (
