@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -157,12 +158,18 @@ def _rows(sheet: SheetPlan) -> list[tuple[int, list[CellWrite]]]:
     return [(r, [row[c] for c in sorted(row)]) for r, row in sorted(by_row.items())]
 
 
-def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> bytes:
-    """The worksheet part of a planned review sheet.
+#: Strings gathered before a piece of a sheet is handed on (about 1 MB of XML).
+_PIECE = 16_384
+
+
+def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> Iterator[bytes]:
+    """The worksheet part of a planned review sheet, in pieces of about a megabyte.
 
     Written as text, cell after cell (the 미집행 sheet of a 100,000-line book has 300,000).
     A text cell's body is made once per distinct (style, text) and reused: names of
     departments and 목 repeat thousands of times, and escaping them is most of the work.
+    Pieces, so that the part is deflated while the rest is written (Package.set_bytes) and
+    the sheet's text never exists whole.
     """
     rows = _rows(sheet)
     max_row = max([0, *(r for r, _ in rows), *(m[2] for m in sheet.merges)])
@@ -206,6 +213,9 @@ def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> byte
                 body = cell_body(write, style)
             append(f'<c r="{letters[write.col]}{number}"{body}')
         append("</row>")
+        if len(out) > _PIECE:
+            yield "".join(out).encode("utf-8")
+            out.clear()
     out.append("</sheetData>")
     if sheet.merges:
         out.append(f'<mergeCells count="{len(sheet.merges)}">')
@@ -229,7 +239,7 @@ def sheet_xml(sheet: SheetPlan, styles: Styles, drawing_rel: str | None) -> byte
     if drawing_rel:
         out.append(f'<drawing r:id="{drawing_rel}"/>')
     out.append("</worksheet>")
-    return "".join(out).encode("utf-8")
+    yield "".join(out).encode("utf-8")
 
 
 # ----------------------------------------------------------------------------- charts
@@ -298,8 +308,11 @@ def _root_start(data: bytes, name: str) -> tuple[Any, bytes]:
     raise InputError(f"{name} 파트가 비어 있습니다 | {name} is empty")
 
 
-def replace_rules(data: bytes, name: str, rules: list[RuleWrite], styles: Styles) -> bytes:
-    """The sheet part with xlbudget's rules (they mention RULE_MARKER) replaced by ``rules``.
+def replace_rules(
+    data: bytes, name: str, rules: list[RuleWrite], styles: Styles
+) -> list[bytes | memoryview]:
+    """The sheet part with xlbudget's rules (they mention RULE_MARKER) replaced by ``rules``,
+    in pieces: the rows as they were (a view of ``data``, not a copy of it), then the rest.
 
     Rules of the user's own are kept as they are; only the part after ``sheetData`` is
     parsed and written again (see the module docstring).
@@ -318,13 +331,12 @@ def replace_rules(data: bytes, name: str, rules: list[RuleWrite], styles: Styles
     self_closing = closing.endswith(b"/>")
     prefix = root.prefix + ":" if root.prefix else ""
     placeholder = f"<{prefix}sheetData/>".encode()
-    head = data[: end.start()] + (placeholder if self_closing else closing)
-    after = data[end.end() :]
-    tail_root = parse_xml(start + placeholder + after, name)
+    tail_root = parse_xml(start + placeholder + data[end.end() :], name)
     _edit_rules(tail_root, rules, styles)
     serialized = etree.tostring(tail_root, encoding="UTF-8", xml_declaration=False)
     cut = serialized.index(placeholder) + len(placeholder)
-    return head + serialized[cut:]
+    rows = memoryview(data)[: end.start()]
+    return [rows, placeholder if self_closing else closing, serialized[cut:]]
 
 
 def _formulas(rule: Any) -> str:
