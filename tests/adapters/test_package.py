@@ -210,3 +210,61 @@ def test_a_macro_free_output_carries_no_vba(built_path: Path) -> None:
 def test_finish_refuses_a_non_workbook() -> None:
     with pytest.raises(InputError, match="통합 문서 패키지가 아닙니다"):
         Package({"a.xml": b"<a/>"}).finish(".xlsx")
+
+
+def _zipfile_bytes(parts: dict[str, bytes]) -> bytes:
+    """The archive as zipfile writes it, entry by entry in to_bytes' order."""
+    lead = ["[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml"]
+    lead += ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"]
+    lead = [name for name in lead if name in parts]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in lead + sorted(set(parts) - set(lead)):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            data = parts[name]
+            archive.writestr(info, data, compresslevel=1 if len(data) > 1 << 20 else 6)
+    return buffer.getvalue()
+
+
+def test_the_archive_is_the_one_zipfile_writes(built_path: Path) -> None:
+    """The zip records are written by hand (to copy deflated entries); they stay zipfile's,
+    also for a big part (level 1) and a name that is not ASCII."""
+    parts = read_parts(built_path)
+    parts["xl/media/큰그림.bin"] = bytes(range(256)) * 8192  # 2 MB
+    assert to_bytes(parts) == _zipfile_bytes(parts)
+
+
+def test_unchanged_parts_are_copied_still_deflated(tmp_path: Path, built_path: Path) -> None:
+    """A part xlbudget did not change keeps the source's compressed bytes (here deflated
+    at level 9, which xlbudget never uses); a changed one is deflated again."""
+    parts = read_parts(built_path)
+    source = tmp_path / "level9.xlsm"
+    with zipfile.ZipFile(source, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data, zipfile.ZIP_DEFLATED, compresslevel=9)
+    package = Package.open(source)
+    package.edit("xl/styles.xml")  # written again: not the source's bytes any more
+    out = package.save(tmp_path / "out.xlsm")
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(out) as after:
+        assert {i.filename: after.read(i) for i in after.infolist()} == package.to_parts()
+        sizes = {i.filename: i.compress_size for i in before.infolist()}
+        copied = {i.filename for i in after.infolist() if i.compress_size == sizes[i.filename]}
+        assert "xl/theme/theme1.xml" in copied and VBA_PART in copied
+        assert "xl/styles.xml" not in copied
+
+
+def test_a_part_given_in_pieces_is_written_whole(tmp_path: Path, built_path: Path) -> None:
+    """Pieces (deflated on the second thread once they pass a megabyte) are the part."""
+    package = Package(read_parts(built_path))
+    big = [b"<x>%d</x>" % i * 20_000 for i in range(12)]
+    package.set_bytes("xl/big.xml", iter(big))
+    package.set_bytes("xl/small.xml", iter([b"<a/>", memoryview(b"<b/>")]))
+    out = package.save(tmp_path / "out.xlsm")
+    assert package.parts["xl/big.xml"] == b"".join(big)
+    with zipfile.ZipFile(out) as archive:
+        assert archive.testzip() is None
+        assert archive.read("xl/big.xml") == b"".join(big)
+        assert archive.read("xl/small.xml") == b"<a/><b/>"
+    assert out.read_bytes() == _zipfile_bytes(read_parts(out))

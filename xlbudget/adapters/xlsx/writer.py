@@ -91,34 +91,50 @@ def _add_sheet(
         book.set_name(PRINT_TITLES, f"{quote_sheet(sheet.name)}!${first + 1}:${last + 1}", element)
 
 
+def _place_rules(
+    package: Package, book: WorkbookXml, styles: Styles, name: str, rules: list[RuleWrite] | None
+) -> None:
+    """Replace xlbudget's rules in the sheet ``name`` by ``rules`` (None: none were planned,
+    and a missing sheet is then no error)."""
+    element = book.find(name)
+    if element is None:
+        if rules is not None:
+            raise InputError(
+                f"조건부 서식을 넣을 시트 '{name}'가 통합 문서에 없습니다 | no sheet {name!r}"
+            )
+        return
+    part = _sheet_part(package, book, element)
+    if part not in package.parts:
+        raise InputError(f"시트 '{name}'의 파트 {part}가 없습니다 | missing part {part}")
+    package.set_bytes(part, replace_rules(package.parts[part], part, rules or [], styles))
+
+
 def apply_plan(plan: Plan, package: Package) -> ApplyReport:
-    """Apply ``plan`` to ``package`` in place (the caller saves it)."""
+    """Apply ``plan`` to ``package`` in place (the caller saves it).
+
+    Rules go into the user's sheets before the review sheets are written: the data sheet
+    that receives them (46 MB at 100,000 lines) is then deflated on a second thread while
+    the review sheets are made (Package.set_bytes).  The order changes no byte: rules take
+    only dxf styles, review cells only the others.
+    """
     book = WorkbookXml(package)
     styles = Styles(package)
+    by_sheet: dict[str, list[RuleWrite]] = {}
+    for rule in plan.rules:
+        by_sheet.setdefault(rule.sheet, []).append(rule)
+    generated = {sheet.name for sheet in plan.sheets}
+    ruled = sorted(set(plan.rule_sheets) | set(by_sheet))
+    for name in [n for n in ruled if n not in generated]:
+        _place_rules(package, book, styles, name, by_sheet.get(name))
     for sheet in plan.sheets:
         index = _remove_sheet(package, book, sheet.name)
         if index is None:
             index = insertion_index(book.names(), sheet.name, plan.review_order)
         _add_sheet(package, book, styles, sheet, index)
+    for name in [n for n in ruled if n in generated]:
+        _place_rules(package, book, styles, name, by_sheet.get(name))
     for name, body in plan.names.items():
         book.set_name(name, body)
-    by_sheet: dict[str, list[RuleWrite]] = {}
-    for rule in plan.rules:
-        by_sheet.setdefault(rule.sheet, []).append(rule)
-    for name in sorted(set(plan.rule_sheets) | set(by_sheet)):
-        element = book.find(name)
-        if element is None:
-            if name in by_sheet:
-                raise InputError(
-                    f"조건부 서식을 넣을 시트 '{name}'가 통합 문서에 없습니다 | no sheet {name!r}"
-                )
-            continue
-        part = _sheet_part(package, book, element)
-        if part not in package.parts:
-            raise InputError(f"시트 '{name}'의 파트 {part}가 없습니다 | missing part {part}")
-        package.parts[part] = replace_rules(
-            package.parts[part], part, by_sheet.get(name, []), styles
-        )
     # Excel rebuilds the calculation chain; a stale one would point at removed cells.
     for rel in [r for r in package.rels(WORKBOOK) if r.type == REL_CALC_CHAIN]:
         package.remove_rels(WORKBOOK, lambda r, rel=rel: r.id == rel.id)
