@@ -58,8 +58,18 @@ def page_breaks(
 ) -> list[int]:
     """Rows (0-based) before which a page must break, for the sheet's blocks and charts
     (and ``extra`` runs to keep together)."""
-    last = max([0, *(c.row for c in plan.cells), *(c.anchor[0] + CHART_ROWS for c in plan.charts)])
-    last_col = max([0, *(c.col for c in plan.cells)])
+    # One pass over the cells (a city's sheet has hundreds of thousands): the last row and
+    # column, and the rows that show something.
+    last = last_col = 0
+    filled: set[int] = set()
+    for c in plan.cells:
+        if c.row > last:
+            last = c.row
+        if c.col > last_col:
+            last_col = c.col
+        if c.value is not None and c.value != "":
+            filled.add(c.row)
+    last = max([last, *(c.anchor[0] + CHART_ROWS for c in plan.charts)])
     width = sum(_column_points(plan.col_widths.get(c, DEFAULT_WIDTH)) for c in range(last_col + 1))
     page_w, page_h = (A4[1], A4[0]) if plan.landscape else A4
     scale = min(1.0, (page_w - MARGINS[0]) / max(width, 1.0))
@@ -72,7 +82,6 @@ def page_breaks(
         )
     # Runs of rows that must stay on one page: a table's lead-in with its first line, a chart.
     keep: list[tuple[int, int]] = []
-    filled = {c.row for c in plan.cells if c.value not in (None, "")}
     previous_end = -1
     for start, end in blocks:
         lead = start
