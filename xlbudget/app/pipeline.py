@@ -52,12 +52,11 @@ def run_steps(
 
     with collector_paused():
         stage("(1/3, 0%) 표 읽는 중…")
-        book = adapter.read_book()
+        book = [adapter.read_book()]
         stage("(2/3, 30%) 점검·계산 중…")
-        plan = build_plan(book, steps, sheets)
-        # The plan holds all the writer needs: a city's values (a million rows read) are
-        # let go before the writer builds its parts, not kept beside them.
-        del book
+        # Handed over, not kept: build_plan lets a city's values (a million rows read) go
+        # once its tables are read, instead of holding them beside the plan and the writer.
+        plan = build_plan(book.pop(), steps, sheets)
         if not write:
             return plan, None
         if before_write is not None:

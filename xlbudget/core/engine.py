@@ -48,12 +48,19 @@ def _selected(templates: list[TemplateSheet], sheets: Collection[str]) -> list[T
 def build_plan(
     book: BookData, steps: Iterable[str] = STEPS, sheets: Collection[str] | None = None
 ) -> Plan:
-    """The plan of ``steps`` for ``book``; ``sheets`` limits fill to those review sheets."""
+    """The plan of ``steps`` for ``book``; ``sheets`` limits fill to those review sheets.
+
+    ``book`` is let go as soon as its tables are read: a caller that hands it over without
+    keeping a reference (the pipeline) frees the values of a city's sheets — a million rows
+    — before the plan is built, instead of holding them beside it.
+    """
     steps = tuple(steps)
     unknown = [s for s in steps if s not in STEPS]
     if unknown:
         raise InputError(f"알 수 없는 단계입니다: {', '.join(unknown)} (가능: {', '.join(STEPS)})")
     reading = read_book(book, (*INPUT_TABLES, *RULE_TABLES))
+    templates = book_templates(book) if "fill" in steps else []
+    del book
     findings: list[Finding] = list(reading.findings)
     settings, tables = reading.settings, reading.tables
     execution = tables.get("집행현황")
@@ -73,7 +80,6 @@ def build_plan(
         plan.names = settings.names()
     text = sentences(tables, settings, findings, plan.flagged)
     if "fill" in steps:
-        templates = book_templates(book)
         plan.review_order = [t.output for t in templates]
         chosen = templates if sheets is None else _selected(templates, sheets)
         budget = IterationBudget()
