@@ -48,6 +48,13 @@ else:
 print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+OFFICE_CHILD = r"""
+import json, resource, subprocess, sys, time
+t0 = time.perf_counter()
+subprocess.run(json.loads(sys.argv[1]), check=True, capture_output=True)
+print(json.dumps({"wall": time.perf_counter() - t0, "cpu": float("nan"),
+                  "rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
 #: Checkouts from before lxml was a dependency write workbooks only without openpyxl's lxml
 #: serializer (their text-edited package writer cannot read lxml's namespace placement).
 OLD_ENV = {"OPENPYXL_LXML": "False"}
@@ -90,19 +97,23 @@ def sample(lines: str, cache: Path, checkout: Path) -> Path:
     return path
 
 
-def measure(mode: str, src: Path, repeat: int, checkout: Path) -> dict[str, float]:
+def measure(mode: str, src: Path, repeat: int, checkout: Path) -> dict[str, float] | str:
+    """Median figures of ``repeat`` fresh runs, or why the run failed (an older checkout
+    refuses a full sheet, for one)."""
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeat):
             out = Path(tmp) / f"out{i}{src.suffix}"
             done = subprocess.run(
                 [sys.executable, "-c", CHILD, mode, str(src), str(out), str(checkout)],
-                check=True,
                 capture_output=True,
                 text=True,
                 cwd=checkout,
                 env=_env(checkout),
             )
+            if done.returncode != 0:
+                lines = done.stderr.strip().splitlines() or [f"exit {done.returncode}"]
+                return lines[-1][:160]
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
@@ -111,9 +122,7 @@ def libreoffice(src: Path, repeat: int) -> dict[str, float] | None:
     """LibreOffice headless opening and saving the same file (``--convert-to xlsx``), its
     own profile, after one warm-up run (the profile's creation): what a user doing it by
     hand in a spreadsheet pays at least.  None without soffice."""
-    import resource
     import shutil
-    import time
 
     soffice = shutil.which("soffice")
     if soffice is None:
@@ -123,26 +132,27 @@ def libreoffice(src: Path, repeat: int) -> dict[str, float] | None:
         profile = (Path(tmp) / "profile").as_uri()
         for i in range(repeat + 1):
             out = Path(tmp) / f"out{i}"
-            t0 = time.perf_counter()
-            subprocess.run(
-                [
-                    soffice,
-                    f"-env:UserInstallation={profile}",
-                    "--headless",
-                    "--norestore",
-                    "--convert-to",
-                    "xlsx",
-                    "--outdir",
-                    str(out),
-                    str(src),
-                ],
+            command = [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "xlsx",
+                "--outdir",
+                str(out),
+                str(src),
+            ]
+            # In a process of its own: the peak memory of a process's children is the peak
+            # of all of them so far (the floor's runs included), not of this one.
+            done = subprocess.run(
+                [sys.executable, "-c", OFFICE_CHILD, json.dumps(command)],
                 check=True,
                 capture_output=True,
+                text=True,
             )
-            wall = time.perf_counter() - t0
-            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             if i:  # the first run made the profile
-                runs.append({"wall": wall, "cpu": float("nan"), "rss_mb": rss})
+                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
@@ -163,6 +173,13 @@ def main() -> int:
         action="store_false",
         help="skip the LibreOffice load+save baseline",
     )
+    parser.add_argument(
+        "--floor-up-to",
+        type=int,
+        default=None,
+        help="measure the openpyxl floor only up to this many lines (it takes minutes and "
+        "gigabytes at a full sheet); larger sizes are compared with LibreOffice alone",
+    )
     args = parser.parse_args()
     modes = {"review": REPO}
     if args.before:
@@ -178,11 +195,21 @@ def main() -> int:
         lines_out.insert(2, f"before: {args.before}")
     for n in args.lines.split(","):
         src = sample(n, args.cache, args.sample_from.resolve())
-        floor = measure("floor", src, args.repeat, REPO)
-        lines_out.append(
-            f"{n:>8} {'openpyxl floor':<16} {floor['wall']:>8.2f} "
-            f"{floor['cpu']:>8.2f} {floor['rss_mb']:>8.0f} {1:>13.2f} {1:>12.2f}"
-        )
+        size = 0 if n == "seed" else int(n)
+        nan = {"wall": float("nan"), "cpu": float("nan"), "rss_mb": float("nan")}
+        floor: dict[str, float] | str = nan
+        if args.floor_up_to is None or size <= args.floor_up_to:
+            floor = measure("floor", src, args.repeat, REPO)
+        if isinstance(floor, str):
+            lines_out.append(f"{n:>8} {'openpyxl floor':<16} failed: {floor}")
+            floor = nan
+        elif floor is nan:
+            lines_out.append(f"{n:>8} {'openpyxl floor':<16} not measured (--floor-up-to)")
+        else:
+            lines_out.append(
+                f"{n:>8} {'openpyxl floor':<16} {floor['wall']:>8.2f} "
+                f"{floor['cpu']:>8.2f} {floor['rss_mb']:>8.0f} {1:>13.2f} {1:>12.2f}"
+            )
         office = libreoffice(src, args.repeat) if args.libreoffice else None
         if office is not None:
             rows.append(
@@ -201,6 +228,9 @@ def main() -> int:
             )
         for mode, checkout in modes.items():
             got = measure(mode, src, args.repeat, checkout)
+            if isinstance(got, str):
+                lines_out.append(f"{n:>8} {mode:<16} failed: {got}")
+                continue
             rows.append(
                 {
                     "lines": n,
@@ -227,26 +257,43 @@ def main() -> int:
 
 
 def plot(rows: list[dict], path: Path) -> None:
+    """Time and peak memory against lines, log-log: a straight line of slope 1 is linear
+    growth (the dotted line: the review's smallest size scaled linearly)."""
+    import math
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.4, 4))
+    fig, (ax, mem) = plt.subplots(1, 2, figsize=(10, 4))
     rows = [r for r in rows if r["lines"] != "seed"]
     for r in rows:
         r["lines"] = int(r["lines"])
     lines = sorted({r["lines"] for r in rows})
-    floor = {r["lines"]: r["floor_wall"] for r in rows}
-    ax.plot(lines, [floor[n] for n in lines], "k--o", label="openpyxl load+save (floor)")
+    floor = {r["lines"]: (r["floor_wall"], r["floor_rss"]) for r in rows}
+    measured = [n for n in lines if not math.isnan(floor[n][0])]
+    if measured:
+        ax.plot(measured, [floor[n][0] for n in measured], "k--o", label="openpyxl load+save")
+        mem.plot(measured, [floor[n][1] for n in measured], "k--o", label="openpyxl load+save")
     for mode in dict.fromkeys(r["mode"] for r in rows):
-        pts = [r for r in rows if r["mode"] == mode]
-        ax.plot([r["lines"] for r in pts], [r["wall"] for r in pts], "-o", label=mode)
-    ax.set_xlabel("execution lines")
-    ax.set_ylabel("seconds (median wall time)")
-    ax.set_title("xlbudget review: time against lines")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
+        pts = sorted((r for r in rows if r["mode"] == mode), key=lambda r: r["lines"])
+        xs = [r["lines"] for r in pts]
+        ax.plot(xs, [r["wall"] for r in pts], "-o", label=mode)
+        mem.plot(xs, [r["rss_mb"] for r in pts], "-o", label=mode)
+        if mode == "review" and len(pts) > 1:
+            scale = pts[0]["wall"] / xs[0]
+            ax.plot(xs, [scale * x for x in xs], ":", color="grey", label="linear")
+    mem.axhline(3 * 1024, color="red", lw=0.8, ls="--", label="3 GB")
+    for axis, label in ((ax, "seconds (median wall time)"), (mem, "peak memory, MB (max RSS)")):
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("execution lines")
+        axis.set_ylabel(label)
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=8)
+    ax.set_title("xlbudget review: time")
+    mem.set_title("xlbudget review: memory")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
