@@ -572,6 +572,7 @@ class Renderer:
                     lambda i, reason, j=j: failures.append((i, j, reason)),
                 )
             )
+            columns[j] = []  # its results are cells now: a city's block lets them go at once
         for _, j, reason in sorted(failures):
             self._fail(template, cells[j], reason)
         group = state.get("group")
