@@ -343,23 +343,23 @@ class Renderer:
         col = cell.col
         out: list[CellWrite | None] = []
         append = out.append
-        # A block's rows look like their one template cell: its styles (plain and bold,
-        # text and number) are found once; document rows look each their own way.
-        styles: dict[tuple[int, bool, bool], tuple[Any, ...]] = {}
-
-        def style(look: TemplateCell, bold: bool, number: bool = False) -> tuple[Any, ...]:
-            key = (id(look), bold, number)
-            found = styles.get(key)
-            if found is None:
-                found = styles[key] = self._style(look, bold, number)
-            return found
-
+        # A block's rows look like their one template cell: its styles (plain and bold, as
+        # text and as a number) are found once; a document row looks its own way.
+        plain = (self._style(cell, False), self._style(cell, True))
+        figure = (self._style(cell, False, True), self._style(cell, True, True))
+        limit = 10.0**MAX_MAGNITUDE_DIGITS
+        look = cell
         for i, result in enumerate(results):
-            look = cell if looks is None else looks[i]
-            if look is None:
-                append(None)
-                continue
-            row, bold, kind = first + i, bolds[i], type(result)
+            bold = bolds[i]
+            if looks is None:
+                shape = plain[bold]
+            else:
+                look = looks[i]
+                if look is None:
+                    append(None)
+                    continue
+                shape = self._style(look, bold)
+            row, kind = first + i, type(result)
             try:
                 if kind is _Failure:
                     raise result
@@ -367,7 +367,7 @@ class Renderer:
                     text = result.text.replace("{row}", str(row + 1))
                     if not text.startswith("="):
                         text = "=" + text
-                    write = CellWrite(row, col, text, True, *style(look, bold))
+                    write = CellWrite(row, col, text, True, *shape)
                     if kind is Known:
                         # A submitted figure is what it shows (nothing to keep but the
                         # number); a rule's result is resolved with its row when a document
@@ -375,27 +375,24 @@ class Renderer:
                         write.shows = result.value if result.rule is None else result
                 elif result is None or (kind is float and not math.isfinite(result)):
                     # An empty cell of a table keeps its borders.
-                    write = (
-                        CellWrite(row, col, None, False, *style(look, bold))
-                        if look.style.border
-                        else None
-                    )
+                    write = CellWrite(row, col, None, False, *shape) if look.style.border else None
                 elif kind in (int, float) or (
                     isinstance(result, (int, float)) and kind is not bool
                 ):
-                    if abs(result) >= 10.0**MAX_MAGNITUDE_DIGITS:
+                    if abs(result) >= limit:
                         raise TemplateLimit(f"숫자가 너무 큽니다(10^{MAX_MAGNITUDE_DIGITS} 이상)")
-                    write = CellWrite(row, col, result, False, *style(look, bold, True))
+                    number = figure[bold] if looks is None else self._style(look, bold, True)
+                    write = CellWrite(row, col, result, False, *number)
                 else:
                     text = str(result)
                     if len(text) > MAX_TEXT:
                         raise TemplateLimit(f"글자가 너무 깁니다(칸 하나에 {MAX_TEXT:,}자까지)")
-                    write = CellWrite(row, col, text, False, *style(look, bold))
+                    write = CellWrite(row, col, text, False, *shape)
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as exc:  # a template is untrusted input
                 failed(i, _reason(exc))
-                write = CellWrite(row, col, ERROR_VALUE, False, *style(look, bold))
+                write = CellWrite(row, col, ERROR_VALUE, False, *shape)
             append(write)
         return out
 
