@@ -331,7 +331,7 @@ def read_block(
     }
     at = np.array([p for p, k in enumerate(kind_of) if k not in SKIPPED_KINDS], dtype=int)
     kinds_at = [kind_of[p] for p in at.tolist()]
-    is_line = np.array([k == kinds.LINE for k in kinds_at], dtype=bool)
+    read_as_line = np.array([k == kinds.LINE for k in kinds_at], dtype=bool)
     columns: dict[str, list[Any]] = {
         column: _column(body_view if column in label_cols else body_raw, col, at)
         for column, col in region.cols.items()
@@ -358,7 +358,7 @@ def read_block(
         ]
         if column == "세부사업":
             events += named
-        _fill_down(columns[column], is_line, at, events)
+        _fill_down(columns[column], read_as_line, at, events)
     if department and groups:
         _department(columns, at, groups)
     if spec.key == "통계목증감" and region.heading:
@@ -378,7 +378,7 @@ def read_block(
         _outline_totals(kinds_at, columns["통계목"], columns["세부사업"])
     records = {"_row": (at + first).tolist(), "_block": [index] * len(at), "_kind": kinds_at}
     records.update(columns)
-    is_line = [k == kinds.LINE for k in kinds_at]
+    is_line = [k == kinds.LINE for k in kinds_at]  # outline totals are no lines
     lines = range(len(at)) if hierarchical else list(compress(range(len(at)), is_line))
     totals = [] if hierarchical else [j for j, line in enumerate(is_line) if not line]
     block.lines = sum(is_line[j] for j in lines)
