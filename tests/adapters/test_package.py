@@ -76,7 +76,7 @@ def test_oversized_packages_are_refused(tmp_path: Path, monkeypatch: pytest.Monk
     big = tmp_path / "big.xlsx"
     with zipfile.ZipFile(big, "w", zipfile.ZIP_STORED) as zf:
         zf.writestr("a.bin", bytes(range(256)) * 64)
-    monkeypatch.setattr(safety, "MAX_TOTAL_BYTES", 1000)  # the one limit (500 MB in real use)
+    monkeypatch.setattr(safety, "MAX_TOTAL_BYTES", 1000)  # the one limit (1 GiB in real use)
     with pytest.raises(UnsafeFileError, match="최대 0 MB"):
         Package.open(big)
 

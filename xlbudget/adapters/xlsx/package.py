@@ -645,8 +645,8 @@ def _write_zip(fh: BinaryIO, parts: dict[str, bytes], ready: dict[str, _Entry]) 
 
     Every entry is deflated here (level by size, :func:`_level`) or copied from ``ready``,
     then its local header is written again with the sizes, as zipfile does on a seekable
-    file.  No workbook comes near ZIP64's sizes (input is limited to 500 MB); one that did
-    is refused rather than written wrong.
+    file.  No workbook comes near ZIP64's 4 GiB (input is limited to 1 GiB inflated); one
+    that did is refused rather than written wrong.
     """
     lead = [name for name in _LEADING if name in parts]
     offset = 0
