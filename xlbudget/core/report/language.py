@@ -318,10 +318,15 @@ class TemplateEnvironment(SandboxedEnvironment):
         def only(variables: dict[str, Any]) -> dict[str, Any]:
             return {k: variables[k] for k in names if k in variables}
 
-        if expression:
-            compiled = self.compile_expression(text, undefined_to_none=True)
-            return lambda variables: compiled(**only(variables))
-        render = self.from_string(text).render
+        try:
+            if expression:
+                compiled = self.compile_expression(text, undefined_to_none=True)
+                return lambda variables: compiled(**only(variables))
+            render = self.from_string(text).render
+        except TemplateError as exc:
+            # ``{{ 0, }}`` parses as a template but not as one expression: the same refusal
+            # as any other syntax error, never an exception out of the fill.
+            raise TemplateRefused(f"양식 문법 오류: {exc}") from None
         return lambda variables: render(**only(variables))
 
 
