@@ -30,7 +30,7 @@ from xlbudget.adapters.xlsx import Package
 from xlbudget.adapters.xlsx.writer import apply_plan
 from xlbudget.app.review import review_file
 from xlbudget.core.errors import InputError
-from xlbudget.core.plan import RULE_MARKER, CellWrite, Plan, RuleWrite, SheetPlan
+from xlbudget.core.plan import RULE_MARKER, CellWrite, Plan, RuleWrite, SheetPlan, look
 from xlbudget.core.refs import a1, col_letter
 
 REVIEW = "검토_"
@@ -329,9 +329,9 @@ def _apply(plan: Plan, parts: dict[str, bytes], out: Path) -> dict[str, bytes]:
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     cells = [
         CellWrite(0, 0, "=1+1"),
-        CellWrite(0, 1, "-3", bold=True, fill="FFF2CC", border=True),
+        CellWrite(0, 1, "-3", look=look(bold=True, fill="FFF2CC", border=True)),
         CellWrite(0, 2, "=A1&B1", formula=True),
-        CellWrite(1, 0, 1234.5, number_format='#,##0.0;"△"#,##0.0;0.0'),
+        CellWrite(1, 0, 1234.5, look=look(number_format='#,##0.0;"△"#,##0.0;0.0')),
         CellWrite(1, 1, "<&>\"'"),
     ]
     parts = _apply(

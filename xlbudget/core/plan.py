@@ -17,39 +17,79 @@ from .refs import range_a1
 from .schema import TEMPLATE_PREFIX, XLWINGS_CONF_SHEET
 from .settings import DEFAULT_DIGITS, SETTING
 
+#: A cell's look: (number_format, bold, fill, align, wrap, border, font_size); ``fill`` is an
+#: RGB hex ("FFF2CC"), ``align`` "left" | "center" | "right".  Equal looks share one Excel
+#: style, and the cells of a table column share one tuple.
+Look = tuple[str | None, bool, str | None, str | None, bool, bool, float | None]
 
-@dataclass(slots=True)
+
+def look(
+    number_format: str | None = None,
+    bold: bool = False,
+    fill: str | None = None,
+    align: str | None = None,
+    wrap: bool = False,
+    border: bool = False,
+    font_size: float | None = None,
+) -> Look:
+    """A look by its parts' names."""
+    return (number_format, bold, fill, align, wrap, border, font_size)
+
+
+PLAIN: Look = look()
+
+
 class CellWrite:
-    """One cell to write (plain slots, not frozen: plans hold hundreds of thousands)."""
+    """One cell to write: six slots, its look one tuple shared with its column's other
+    cells (a city's plan holds millions of cells; twelve slots each cost 150 MB more)."""
 
-    row: int
-    col: int
-    value: Any  # number, text, None; a formula when ``formula`` is True
-    formula: bool = False
-    number_format: str | None = None
-    bold: bool = False
-    fill: str | None = None  # RGB hex, e.g. "FFF2CC"
-    align: str | None = None  # "left" | "center" | "right"
-    wrap: bool = False
-    border: bool = False
-    font_size: float | None = None
-    #: What a formula cell shows, as Python computes it (a number, "" for a blank, None if
-    #: not known: a template author's own formula); a document renders it, the tests hold
-    #: it to LibreOffice's recalculation.  Unused for a cell that is not a formula.
-    shows: Any = None
+    __slots__ = ("col", "formula", "look", "row", "shows", "value")
+
+    def __init__(
+        self,
+        row: int,
+        col: int,
+        value: Any,  # number, text, None; a formula when ``formula`` is True
+        formula: bool = False,
+        look: Look = PLAIN,
+        shows: Any = None,
+    ) -> None:
+        self.row = row
+        self.col = col
+        self.value = value
+        self.formula = formula
+        self.look = look
+        #: What a formula cell shows, as Python computes it (a number, "" for a blank, None
+        #: if not known: a template author's own formula); a document renders it, the tests
+        #: hold it to LibreOffice's recalculation.  Unused for a cell that is not a formula.
+        self.shows = shows
+
+    number_format = property(lambda self: self.look[0])
+    bold = property(lambda self: self.look[1])
+    fill = property(lambda self: self.look[2])
+    align = property(lambda self: self.look[3])
+    wrap = property(lambda self: self.look[4])
+    border = property(lambda self: self.look[5])
+    font_size = property(lambda self: self.look[6])
 
     @property
-    def style_key(self) -> tuple[Any, ...]:
+    def style_key(self) -> Look:
         """Everything that decides the cell's look; equal keys share one Excel style."""
-        return (
-            self.bold,
-            self.font_size,
-            self.fill,
-            self.align,
-            self.wrap,
-            self.border,
-            self.number_format,
-        )
+        return self.look
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.row, self.col, self.value, self.formula, self.look, self.shows)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not CellWrite:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (a merge blanks covered cells)
+
+    def __repr__(self) -> str:
+        row, col, value, formula, look, shows = self._fields()
+        return f"CellWrite({row}, {col}, {value!r}, {formula}, {look!r}, {shows!r})"
 
 
 @dataclass(frozen=True)

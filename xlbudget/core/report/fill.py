@@ -261,7 +261,7 @@ class Renderer:
             return None
 
     def _style(self, cell: TemplateCell, bold: bool, number: bool = False) -> tuple[Any, ...]:
-        """CellWrite's style fields, in field order, for this template cell (cached).
+        """The look (plan.Look) of this template cell's output, bold or not (cached).
 
         Looked up first by the style object's identity (hashing a Style, nine fields, for
         each of 300,000 cells cost a third of a second); the entry keeps the object, so an
@@ -331,11 +331,11 @@ class Renderer:
         cell: TemplateCell,
         looks: list[TemplateCell | None] | None,
         results: list[Any],
-        first: int,
+        rows: list[int],
         bolds: list[bool],
         failed: Callable[[int, str], None],
     ) -> list[CellWrite | None]:
-        """The cells a template cell's results make, one per row from ``first`` (None: no
+        """The cells a template cell's results make, one per output row of ``rows`` (None: no
         cell): a formula, a number (its amount format unless the template gives one), text,
         a blank that keeps its borders.  A result that is a failure, or that breaks a limit,
         becomes ``#양식오류`` and is passed to ``failed`` (row index, reason).  ``looks``:
@@ -359,7 +359,7 @@ class Renderer:
                     append(None)
                     continue
                 shape = self._style(look, bold)
-            row, kind = first + i, type(result)
+            row, kind = rows[i], type(result)
             try:
                 if kind is _Failure:
                     raise result
@@ -367,7 +367,7 @@ class Renderer:
                     text = result.text.replace("{row}", str(row + 1))
                     if not text.startswith("="):
                         text = "=" + text
-                    write = CellWrite(row, col, text, True, *shape)
+                    write = CellWrite(row, col, text, True, shape)
                     if kind is Known:
                         # A submitted figure is what it shows (nothing to keep but the
                         # number); a rule's result is resolved with its row when a document
@@ -375,24 +375,24 @@ class Renderer:
                         write.shows = result.value if result.rule is None else result
                 elif result is None or (kind is float and not math.isfinite(result)):
                     # An empty cell of a table keeps its borders.
-                    write = CellWrite(row, col, None, False, *shape) if look.style.border else None
+                    write = CellWrite(row, col, None, False, shape) if look.style.border else None
                 elif kind in (int, float) or (
                     isinstance(result, (int, float)) and kind is not bool
                 ):
                     if abs(result) >= limit:
                         raise TemplateLimit(f"숫자가 너무 큽니다(10^{MAX_MAGNITUDE_DIGITS} 이상)")
                     number = figure[bold] if looks is None else self._style(look, bold, True)
-                    write = CellWrite(row, col, result, False, *number)
+                    write = CellWrite(row, col, result, False, number)
                 else:
                     text = str(result)
                     if len(text) > MAX_TEXT:
                         raise TemplateLimit(f"글자가 너무 깁니다(칸 하나에 {MAX_TEXT:,}자까지)")
-                    write = CellWrite(row, col, text, False, *shape)
+                    write = CellWrite(row, col, text, False, shape)
             except (KeyboardInterrupt, SystemExit):
                 raise
             except Exception as exc:  # a template is untrusted input
                 failed(i, _reason(exc))
-                write = CellWrite(row, col, ERROR_VALUE, False, *shape)
+                write = CellWrite(row, col, ERROR_VALUE, False, shape)
             append(write)
         return out
 
@@ -545,6 +545,7 @@ class Renderer:
                 except Exception as exc:  # a template is untrusted input
                     columns[j][i] = _Failure(_reason(exc))
         writes: list[list[CellWrite | None]] = []
+        numbers = list(range(first, first + n))  # one int per row, shared by its cells
         for j, cell in enumerate(cells):
             if constant[j]:
                 rows_looks = looks[j] or [cell] * n
@@ -553,7 +554,7 @@ class Renderer:
                         None
                         if look is None
                         else CellWrite(
-                            first + i, cell.col, cell.value, False, *self._style(look, bold)
+                            numbers[i], cell.col, cell.value, False, self._style(look, bold)
                         )
                         for i, (look, bold) in enumerate(zip(rows_looks, bolds, strict=True))
                     ]
@@ -564,7 +565,7 @@ class Renderer:
                     cell,
                     looks[j],
                     columns[j],
-                    first,
+                    numbers,
                     bolds,
                     lambda i, reason, j=j: failures.append((i, j, reason)),
                 )
