@@ -216,3 +216,12 @@ def test_remembered_expressions_are_those_of_row_attributes_only() -> None:
     assert shape("{{ r.a + 기준 }}", _PURE) is None  # another variable
     assert shape("{{ chart('t', 'C', ['G']) or r.a }}", _PURE) is None  # stateful
     assert shape("{{ r[k] }}", _PURE) is None  # a computed key
+
+
+def test_a_failing_template_says_the_same_on_every_run() -> None:
+    """A finding quoting an object names no memory address: the 검토_점검 sheet of a
+    re-run is the same sheet."""
+    text = "{{ won((1|map(attribute='금액'))) }}"
+    first, second = render(text), render(text)
+    assert first == second and first[0] == ERROR_VALUE
+    assert "generator" in first[1][0] and " at 0x" not in first[1][0]

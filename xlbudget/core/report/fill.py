@@ -122,7 +122,12 @@ def _reason(exc: Exception) -> str:
         return "식이 너무 깊게 중첩되어 있습니다"
     if isinstance(exc, MemoryError):
         return "메모리가 부족합니다"
-    return f"{type(exc).__name__}: {str(exc)[:200]}"
+    # A message may quote an object's repr (``<generator object … at 0x7f…>``): without its
+    # address, so that the same template gives the same finding on every run.
+    return f"{type(exc).__name__}: {_ADDRESS.sub('', str(exc))[:200]}"
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _document_look(cell: TemplateCell, kind: str, row: dict[str, Any]) -> TemplateCell | None:
